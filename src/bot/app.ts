@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import type { Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel } from '@slack/bolt';
+import type { Route, RouteRequest } from '../http/respond.ts';
+import { safeRoute } from '../http/respond.ts';
+import type { Services } from '../services.ts';
+
+export type SlackCredentials = { signingSecret: string; token: string; appToken?: string; apiUrl?: string };
+
+/** Credentials from config; without them (sandbox) a per-process secret and token. */
+export function slackCredentials(services: Services): SlackCredentials {
+  const { config } = services;
+  if (config.SLACK_SIGNING_SECRET && config.SLACK_BOT_TOKEN) {
+    return {
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      token: config.SLACK_BOT_TOKEN,
+      appToken: config.SLACK_APP_TOKEN,
+      apiUrl: config.SLACK_API_URL,
+    };
+  }
+  return {
+    signingSecret: randomBytes(24).toString('hex'),
+    token: `xoxb-sandbox-${randomBytes(8).toString('hex')}`,
+    apiUrl: config.SLACK_API_URL,
+  };
+}
+
+export type HeraldApp = { app: App; start(): Promise<{ port: number }>; stop(): Promise<void> };
+
+/** Creates the Bolt app with Herald's listeners and public routes on the same server. */
+export function createHeraldApp(services: Services, credentials: SlackCredentials, routes: Route[]): HeraldApp {
+  const { config, log } = services;
+  const customRoutes = routes.map((route) => {
+    const safe = safeRoute(route, (error) => log.error({ err: error, path: route.path }, 'route failed'));
+    return { ...safe, handler: (req: RouteRequest, res: ServerResponse) => void safe.handler(req, res) };
+  });
+  const socketMode = credentials.appToken !== undefined;
+  const app = new App({
+    signingSecret: credentials.signingSecret,
+    token: credentials.token,
+    appToken: credentials.appToken,
+    socketMode,
+    tokenVerificationEnabled: false,
+    logLevel: LogLevel.ERROR,
+    customRoutes,
+    installerOptions: socketMode ? { port: config.PORT } : undefined,
+    clientOptions: credentials.apiUrl ? { slackApiUrl: credentials.apiUrl } : undefined,
+  });
+  app.error(async (error) => {
+    log.error({ err: error }, 'unhandled Slack listener error');
+  });
+  return {
+    app,
+    async start() {
+      const server = (await app.start({ port: config.PORT, host: config.HOST })) as Server | undefined;
+      const address = server?.address() as AddressInfo | null | undefined;
+      return { port: address?.port ?? config.PORT };
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}

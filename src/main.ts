@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import { startHerald } from './herald.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const log = createLogger(config.LOG_LEVEL);
+const herald = await startHerald(config, log);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'stopping');
+  const deadline = setTimeout(() => {
+    log.error('shutdown took too long, exiting');
+    process.exit(1);
+  }, 20_000);
+  deadline.unref();
+  await herald.stop();
+  log.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,43 @@
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/pool.ts';
+
+export type TestDatabase = { url: string; name: string; drop(): Promise<void> };
+
+function urlFor(database: string): string {
+  const url = new URL(inject('adminUrl'));
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function admin(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: inject('adminUrl') });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A database of this test file's own: migrated (cloned from the template) or empty. */
+export async function freshDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+  const name = `t_${process.env.VITEST_POOL_ID ?? '0'}_${Math.random().toString(36).slice(2, 10)}`;
+  const template = options.migrated === false ? 'template0' : inject('templateDatabase');
+  await admin(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  return { url: urlFor(name), name, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** A migrated database of its own plus open pools on it; close() drops it. */
+export async function openTestDatabase(): Promise<Database & { url: string }> {
+  const fresh = await freshDatabase();
+  const db = await openDatabase(fresh.url, undefined, 5);
+  return {
+    ...db,
+    url: fresh.url,
+    async close() {
+      await db.close();
+      await fresh.drop();
+    },
+  };
+}
