@@ -1,0 +1,208 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import { sql } from 'slonik';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { openTestDatabase } from '../helpers/db.ts';
+import { addRecipients, createAccount, createCampaign, createContacts } from '../helpers/fixtures.ts';
+
+type EventType = 'sent' | 'delivered' | 'opened' | 'clicked' | 'bounced' | 'unsubscribed' | 'complained';
+type ScriptedEvent = { r: number; type: EventType; bounce?: 'hard' | 'soft'; machine?: boolean; minute: number };
+
+// Six recipients: repeated opens and clicks, an open with no delivery event, hard and soft
+// bounces, a complaint, an unsubscribe and a machine (privacy-proxy) open.
+const SCRIPT: ScriptedEvent[] = [
+  ...[0, 1, 2, 3, 4, 5].map((r) => ({ r, type: 'sent' as const, minute: 0 })),
+  { r: 0, type: 'delivered', minute: 1 },
+  { r: 0, type: 'opened', minute: 2 },
+  { r: 0, type: 'opened', minute: 3 },
+  { r: 0, type: 'opened', minute: 9 },
+  { r: 0, type: 'clicked', minute: 4 },
+  { r: 0, type: 'clicked', minute: 5 },
+  { r: 1, type: 'opened', minute: 2 }, // no delivery event: implies delivery
+  { r: 1, type: 'clicked', minute: 6 },
+  { r: 2, type: 'bounced', bounce: 'hard', minute: 1 },
+  { r: 3, type: 'bounced', bounce: 'soft', minute: 1 },
+  { r: 3, type: 'bounced', bounce: 'soft', minute: 2 },
+  { r: 4, type: 'delivered', minute: 1 },
+  { r: 4, type: 'complained', minute: 3 },
+  { r: 4, type: 'unsubscribed', minute: 4 },
+  { r: 5, type: 'delivered', minute: 1 },
+  { r: 5, type: 'opened', machine: true, minute: 1 },
+];
+
+/** The documented semantics, computed without the database. */
+function expectedStats(events: ScriptedEvent[]) {
+  const human = (e: ScriptedEvent) => !e.machine;
+  const recipientsWith = (pred: (e: ScriptedEvent) => boolean) => new Set(events.filter(pred).map((e) => e.r)).size;
+  const sent = events.filter((e) => e.type === 'sent').length;
+  const delivered = recipientsWith((e) => e.type === 'delivered' || ((e.type === 'opened' || e.type === 'clicked') && human(e)));
+  const opened = recipientsWith((e) => e.type === 'opened' && human(e));
+  const clicked = recipientsWith((e) => e.type === 'clicked' && human(e));
+  const bounced = recipientsWith((e) => e.type === 'bounced');
+  const rate = (n: number, d: number) => (d === 0 ? 0 : Math.round((n * 10000) / d) / 100);
+  return {
+    emails_sent: sent,
+    emails_delivered: delivered,
+    emails_opened: opened,
+    emails_clicked: clicked,
+    emails_bounced: bounced,
+    emails_hard_bounced: recipientsWith((e) => e.type === 'bounced' && e.bounce === 'hard'),
+    emails_unsubscribed: recipientsWith((e) => e.type === 'unsubscribed'),
+    emails_complained: recipientsWith((e) => e.type === 'complained'),
+    open_rate: rate(opened, delivered),
+    click_rate: rate(clicked, delivered),
+    bounce_rate: rate(bounced, sent),
+  };
+}
+
+const Stats = z.object({
+  emails_sent: z.number(), emails_delivered: z.number(), emails_opened: z.number(), emails_clicked: z.number(),
+  emails_bounced: z.number(), emails_hard_bounced: z.number(), emails_unsubscribed: z.number(),
+  emails_complained: z.number(), open_rate: z.number(), click_rate: z.number(), bounce_rate: z.number(),
+});
+
+let db: Awaited<ReturnType<typeof openTestDatabase>>;
+beforeAll(async () => {
+  db = await openTestDatabase();
+});
+afterAll(() => db.close());
+
+async function scenario() {
+  const userId = await createAccount(db.primary);
+  const contacts = await createContacts(db.primary, userId, 6);
+  const campaignId = await createCampaign(db.primary, userId);
+  await addRecipients(db.primary, userId, campaignId, contacts);
+  const rows = SCRIPT.map((e) => ({
+    user_id: userId,
+    campaign_id: String(campaignId),
+    contact_id: String(contacts[e.r]),
+    event_type: e.type,
+    bounce_type: e.bounce ?? null,
+    metadata: JSON.stringify(e.machine ? { machine: true } : {}),
+    created_at: new Date(Date.UTC(2026, 10, 2, 12, e.minute)).toISOString(),
+  }));
+  return { userId, campaignId, contacts, rows };
+}
+
+function stats(userId: string, campaignId: bigint) {
+  return db.primary.one(sql.type(Stats)`
+    SELECT emails_sent, emails_delivered, emails_opened, emails_clicked, emails_bounced, emails_hard_bounced,
+           emails_unsubscribed, emails_complained, open_rate, click_rate, bounce_rate
+      FROM campaigns WHERE user_id = ${userId} AND id = ${campaignId}`);
+}
+
+type Row = Awaited<ReturnType<typeof scenario>>['rows'][number];
+const insertValues = (rows: Row[]) =>
+  sql.join(
+    rows.map((r) => sql.fragment`(${r.user_id}, ${r.campaign_id}, ${r.contact_id}, ${r.event_type}, ${r.bounce_type},
+      ${r.metadata}::jsonb, ${r.created_at}::timestamptz)`),
+    sql.fragment`, `,
+  );
+const insertEvents = (rows: Row[]) => sql.unsafe`
+  INSERT INTO email_events (user_id, campaign_id, contact_id, event_type, bounce_type, metadata, created_at)
+  VALUES ${insertValues(rows)}`;
+
+describe('campaign stats triggers', () => {
+  it('match the independently computed values when events arrive one row at a time', async () => {
+    const { userId, campaignId, rows } = await scenario();
+    for (const row of rows) await db.primary.query(insertEvents([row]));
+    expect(await stats(userId, campaignId)).toEqual(expectedStats(SCRIPT));
+  });
+
+  it('match them when all events arrive in one multi-row INSERT', async () => {
+    const { userId, campaignId, rows } = await scenario();
+    await db.primary.query(insertEvents(rows));
+    expect(await stats(userId, campaignId)).toEqual(expectedStats(SCRIPT));
+  });
+
+  it('match them when the events are loaded with COPY', async () => {
+    const { userId, campaignId, rows } = await scenario();
+    const client = await db.copy.connect();
+    try {
+      const lines = rows.map((r) =>
+        [r.user_id, r.campaign_id, r.contact_id, r.event_type, r.bounce_type ?? '\\N', r.metadata, r.created_at].join('\t') + '\n');
+      await pipeline(Readable.from(lines), client.query(copyFrom(
+        'COPY email_events (user_id, campaign_id, contact_id, event_type, bounce_type, metadata, created_at) FROM STDIN')));
+    } finally {
+      client.release();
+    }
+    expect(await stats(userId, campaignId)).toEqual(expectedStats(SCRIPT));
+  });
+
+  it('are exact when the same stream is split across statements in any order', async () => {
+    const { userId, campaignId, rows } = await scenario();
+    const shuffled = [...rows].reverse();
+    await db.primary.query(insertEvents(shuffled.slice(0, 7)));
+    await db.primary.query(insertEvents(shuffled.slice(7)));
+    expect(await stats(userId, campaignId)).toEqual(expectedStats(SCRIPT));
+  });
+
+  it('gives rates of 0, not NULL or an error, when nothing was sent or delivered', async () => {
+    const userId = await createAccount(db.primary);
+    const [contact] = await createContacts(db.primary, userId, 1);
+    const campaignId = await createCampaign(db.primary, userId);
+    await addRecipients(db.primary, userId, campaignId, [contact!]);
+    expect(await stats(userId, campaignId)).toMatchObject({ open_rate: 0, click_rate: 0, bounce_rate: 0 });
+    await db.primary.query(sql.unsafe`
+      INSERT INTO email_events (user_id, campaign_id, contact_id, event_type, bounce_type)
+      VALUES (${userId}, ${campaignId}, ${contact!}, 'bounced', 'hard')`);
+    expect(await stats(userId, campaignId)).toMatchObject({ emails_bounced: 1, open_rate: 0, click_rate: 0, bounce_rate: 0 });
+  });
+
+  it('sets last_engaged_at from the latest human open or click', async () => {
+    const { userId, contacts, rows } = await scenario();
+    await db.primary.query(insertEvents(rows));
+    const engaged = await db.primary.any(sql.type(z.object({ id: z.bigint(), last_engaged_at: z.date().nullable() }))`
+      SELECT id, last_engaged_at FROM contacts WHERE user_id = ${userId} ORDER BY id`);
+    const byId = new Map(engaged.map((c) => [c.id, c.last_engaged_at?.toISOString() ?? null]));
+    expect(byId.get(contacts[0]!)).toBe(new Date(Date.UTC(2026, 10, 2, 12, 9)).toISOString());
+    expect(byId.get(contacts[1]!)).toBe(new Date(Date.UTC(2026, 10, 2, 12, 6)).toISOString());
+    expect(byId.get(contacts[5]!)).toBeNull(); // machine open only
+  });
+});
+
+describe('list contact_count trigger', () => {
+  const count = (userId: string, listId: bigint) =>
+    db.primary.oneFirst(sql.type(z.object({ contact_count: z.number() }))`
+      SELECT contact_count FROM lists WHERE user_id = ${userId} AND id = ${listId}`);
+  const actual = (userId: string, listId: bigint) =>
+    db.primary.oneFirst(sql.type(z.object({ n: z.bigint() }))`
+      SELECT count(*) AS n FROM list_contacts lc JOIN contacts c ON c.user_id = lc.user_id AND c.id = lc.contact_id
+       WHERE lc.user_id = ${userId} AND lc.list_id = ${listId} AND c.deleted_at IS NULL`);
+
+  it('stays exact under insert, delete, soft delete, restore and hard delete', async () => {
+    const userId = await createAccount(db.primary);
+    const listId = await db.primary.oneFirst(sql.type(z.object({ id: z.bigint() }))`
+      INSERT INTO lists (user_id, name) VALUES (${userId}, 'count test') RETURNING id`);
+    const contacts = await createContacts(db.primary, userId, 5);
+    await db.primary.query(sql.unsafe`
+      INSERT INTO list_contacts (user_id, list_id, contact_id)
+      SELECT ${userId}, ${listId}, unnest(${sql.array(contacts.map(String), 'int8')}::int8[])`);
+    expect(await count(userId, listId)).toBe(5);
+
+    await db.primary.query(sql.unsafe`UPDATE contacts SET deleted_at = now() WHERE user_id = ${userId} AND id IN (${contacts[0]!}, ${contacts[1]!})`);
+    expect(await count(userId, listId)).toBe(3);
+    // a soft-deleted contact's membership removed later is not discounted twice
+    await db.primary.query(sql.unsafe`DELETE FROM list_contacts WHERE user_id = ${userId} AND contact_id = ${contacts[0]!}`);
+    expect(await count(userId, listId)).toBe(3);
+    await db.primary.query(sql.unsafe`UPDATE contacts SET deleted_at = NULL WHERE user_id = ${userId} AND id = ${contacts[1]!}`);
+    expect(await count(userId, listId)).toBe(4);
+    await db.primary.query(sql.unsafe`DELETE FROM contacts WHERE user_id = ${userId} AND id = ${contacts[2]!}`);
+    expect(await count(userId, listId)).toBe(3);
+    // a soft-delete update that changes nothing else keeps the count
+    await db.primary.query(sql.unsafe`UPDATE contacts SET first_name = 'x' WHERE user_id = ${userId}`);
+    expect(BigInt(await count(userId, listId))).toBe(await actual(userId, listId));
+  });
+});
+
+describe('updated_at trigger', () => {
+  it('moves updated_at forward on update', async () => {
+    const userId = await createAccount(db.primary);
+    await db.primary.query(sql.unsafe`UPDATE users SET updated_at = '2000-01-01' , created_at = '2000-01-01' WHERE id = ${userId}`);
+    const after = await db.primary.oneFirst(sql.type(z.object({ updated_at: z.date() }))`
+      SELECT updated_at FROM users WHERE id = ${userId}`);
+    expect(after.getUTCFullYear()).toBeGreaterThan(2000);
+  });
+});
