@@ -1,14 +1,23 @@
 import type { Config } from './config.ts';
-import { createHeraldApp, slackCredentials } from './bot/app.ts';
+import { createHeraldApp, slackCredentials, type HeraldApp, type SlackCredentials } from './bot/app.ts';
+import { createSlackNotifier } from './bot/notifier.ts';
 import { migrate } from './db/migrate.ts';
 import { ensurePartitions } from './db/partitions.ts';
 import { openDatabase } from './db/pool.ts';
 import { resolveDatabaseUrl } from './db/runtime.ts';
 import { healthRoutes } from './http/health.ts';
 import type { Logger } from './log.ts';
+import type { Notifier } from './notify/notifier.ts';
 import type { Services } from './services.ts';
 
 export type RunningHerald = { services: Services; port: number; stop(): Promise<void> };
+
+/** The Slack app with every listener and public route, and the notifier on its Web API client (also used by tests). */
+export function createHeraldWeb(services: Services, credentials: SlackCredentials): { web: HeraldApp; notifier: Notifier } {
+  const web = createHeraldApp(services, credentials, [...healthRoutes(services.db.primary)]);
+  const notifier = createSlackNotifier(services, web.app.client);
+  return { web, notifier };
+}
 
 /** Wires config → database → Slack app and routes → jobs. */
 export async function startHerald(config: Config, log: Logger): Promise<RunningHerald> {
@@ -20,7 +29,7 @@ export async function startHerald(config: Config, log: Logger): Promise<RunningH
   const services: Services = { config, log, db };
   await ensurePartitions(db.primary);
 
-  const web = createHeraldApp(services, slackCredentials(services), [...healthRoutes(db.primary)]);
+  const { web } = createHeraldWeb(services, slackCredentials(services));
   const { port } = await web.start();
   log.info({ port, slackMode: config.slackMode }, `Herald listening on http://127.0.0.1:${port}`);
 

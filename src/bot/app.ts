@@ -5,6 +5,9 @@ import { App, LogLevel } from '@slack/bolt';
 import type { Route, RouteRequest } from '../http/respond.ts';
 import { safeRoute } from '../http/respond.ts';
 import type { Services } from '../services.ts';
+import { trackInflight } from './inflight.ts';
+import { registerListeners } from './listeners/index.ts';
+import type { ListenerIds } from './listeners/registry.ts';
 
 export type SlackCredentials = { signingSecret: string; token: string; appToken?: string; apiUrl?: string };
 
@@ -26,7 +29,15 @@ export function slackCredentials(services: Services): SlackCredentials {
   };
 }
 
-export type HeraldApp = { app: App; start(): Promise<{ port: number }>; stop(): Promise<void> };
+export type HeraldApp = {
+  app: App;
+  /** Ids of the commands, callbacks, shortcuts and events the app handles. */
+  listeners: ListenerIds;
+  start(): Promise<{ port: number }>;
+  /** Resolves when no listener is working (imports and other work after ack included). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+};
 
 /** Creates the Bolt app with Herald's listeners and public routes on the same server. */
 export function createHeraldApp(services: Services, credentials: SlackCredentials, routes: Route[]): HeraldApp {
@@ -50,8 +61,12 @@ export function createHeraldApp(services: Services, credentials: SlackCredential
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled Slack listener error');
   });
+  const inflight = trackInflight(app);
+  const listeners = registerListeners(app, services);
   return {
     app,
+    listeners,
+    idle: inflight.idle,
     async start() {
       const server = (await app.start({ port: config.PORT, host: config.HOST })) as Server | undefined;
       const address = server?.address() as AddressInfo | null | undefined;
@@ -59,6 +74,7 @@ export function createHeraldApp(services: Services, credentials: SlackCredential
     },
     async stop() {
       await app.stop();
+      await inflight.idle();
     },
   };
 }

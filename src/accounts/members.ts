@@ -1,0 +1,34 @@
+import { findMember, listMembers, lockAdmins, ROLES, setAdminChannel, setMemberRole, type Member, type Role } from '../db/accounts.ts';
+import type { DatabasePool } from '../db/pool.ts';
+import { UserError } from '../errors.ts';
+import type { Actor } from './actor.ts';
+import { requireRole } from './roles.ts';
+
+export function membersOf(db: DatabasePool, actor: Actor): Promise<readonly Member[]> {
+  return listMembers(db, actor.userId);
+}
+
+export function parseRole(value: string | undefined): Role | null {
+  const role = value?.toLowerCase();
+  return ROLES.find((candidate) => candidate === role) ?? null;
+}
+
+/** An admin gives a member of the workspace a role; the account always keeps one admin. */
+export async function changeRole(db: DatabasePool, actor: Actor, memberId: string, role: Role): Promise<void> {
+  requireRole(actor, 'admin', 'change roles');
+  const changed = await db.transaction(async (tx) => {
+    await lockAdmins(tx, actor.userId);
+    return setMemberRole(tx, actor.userId, memberId, role);
+  });
+  if (!changed) throw new UserError('That would leave no admin. Make someone else an admin first.');
+}
+
+export async function roleOf(db: DatabasePool, actor: Actor, memberId: string): Promise<Role | null> {
+  return (await findMember(db, actor.userId, memberId))?.role ?? null;
+}
+
+/** Where account-wide notices (quota, failures, digests) are posted. */
+export async function chooseAdminChannel(db: DatabasePool, actor: Actor, channelId: string): Promise<void> {
+  requireRole(actor, 'admin', 'choose the admin channel');
+  await setAdminChannel(db, actor.userId, channelId);
+}

@@ -1,0 +1,15 @@
+import type { App } from '@slack/bolt';
+import type { Services } from '../../../services.ts';
+import { accountCommands } from './accounts.ts';
+import { helpFor, withHelp } from './help.ts';
+import { heraldCommand, type SubcommandGroup } from './router.ts';
+
+/** Every `/herald` subcommand group, in the order help lists them (see router.ts). */
+const SUBCOMMAND_GROUPS: readonly SubcommandGroup[] = [
+  accountCommands,
+];
+
+export function register(app: App, services: Services): void {
+  const groups = withHelp(SUBCOMMAND_GROUPS);
+  app.command('/herald', heraldCommand(services, groups, helpFor(groups)));
+}

@@ -1,0 +1,9 @@
+import type { App } from '@slack/bolt';
+import type { Services } from '../../../services.ts';
+import { appHomeOpened } from './app-home-opened.ts';
+import { processEventsOnce } from './once.ts';
+
+export function register(app: App, services: Services): void {
+  app.use(processEventsOnce(services));
+  app.event('app_home_opened', appHomeOpened(services));
+}

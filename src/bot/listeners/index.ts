@@ -1,0 +1,19 @@
+import type { App } from '@slack/bolt';
+import type { Services } from '../../services.ts';
+import { register as registerActions } from './actions/index.ts';
+import { register as registerCommands } from './commands/index.ts';
+import { register as registerEvents } from './events/index.ts';
+import { register as registerShortcuts } from './shortcuts/index.ts';
+import { register as registerViews } from './views/index.ts';
+import { recordListeners, type ListenerIds } from './registry.ts';
+
+/** Registers every listener kind; returns the ids registered (checked against manifest.yml). */
+export function registerListeners(app: App, services: Services): ListenerIds {
+  const recording = recordListeners(app);
+  registerEvents(recording.app, services);
+  registerCommands(recording.app, services);
+  registerViews(recording.app, services);
+  registerActions(recording.app, services);
+  registerShortcuts(recording.app, services);
+  return recording.ids;
+}

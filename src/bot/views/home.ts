@@ -1,0 +1,25 @@
+import type { Role } from '../../db/accounts.ts';
+import { context, header, section, type Block } from './blocks.ts';
+
+export type HomeState = { role: Role; lists: number; contacts: number; templates: number };
+
+/** The App Home tab: what the account has and where to start. */
+export function homeView(state: HomeState): { type: 'home'; blocks: Block[] } {
+  return {
+    type: 'home',
+    blocks: [
+      header('Herald'),
+      section(
+        `Email campaigns from Slack. You are *${state.role}* of this workspace’s account.\n` +
+          `*${state.lists}* lists · *${state.contacts}* contacts · *${state.templates}* templates`,
+      ),
+      section(
+        '*Start here*\n' +
+          '• `/herald list create` — a list for your contacts\n' +
+          '• Upload a CSV here or in a channel, then `/herald import <list>`\n' +
+          '• `/herald template create` — the email people will get',
+      ),
+      context('`/herald help` lists every command.'),
+    ],
+  };
+}

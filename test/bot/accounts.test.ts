@@ -1,0 +1,87 @@
+import { sql } from 'slonik';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { startTestHerald, type TestHerald } from '../helpers/herald-app.ts';
+
+let herald: TestHerald;
+beforeAll(async () => {
+  herald = await startTestHerald();
+});
+afterAll(async () => {
+  await herald.close();
+});
+
+const Member = z.object({ slack_user_id: z.string(), role: z.string() });
+const membersOf = (team: string) =>
+  herald.db.primary.any(sql.type(Member)`
+    SELECT m.slack_user_id, m.role FROM members m JOIN slack_workspaces w ON w.user_id = m.user_id
+     WHERE w.team_id = ${team} ORDER BY m.slack_user_id`);
+
+describe('workspace → account', () => {
+  it('creates one account on the first command of a team, with its sender as admin', async () => {
+    await Promise.all([herald.command('members', { team: 'TNEW', user: 'UFIRST' }), herald.command('members', { team: 'TNEW', user: 'UFIRST' })]);
+    const accounts = await herald.db.primary.anyFirst(sql.type(z.object({ user_id: z.string() }))`
+      SELECT user_id FROM slack_workspaces WHERE team_id = 'TNEW'`);
+    expect(accounts).toHaveLength(1);
+    expect(await membersOf('TNEW')).toEqual([{ slack_user_id: 'UFIRST', role: 'admin' }]);
+    const second = await herald.command('members', { team: 'TNEW', user: 'USECOND' });
+    expect(await membersOf('TNEW')).toEqual([{ slack_user_id: 'UFIRST', role: 'admin' }, { slack_user_id: 'USECOND', role: 'editor' }]);
+    expect(second.text).toContain('<@UFIRST> — admin');
+    expect(second.text).toContain('<@USECOND> — editor');
+  });
+});
+
+describe('/herald role', () => {
+  const team = 'TROLES';
+  beforeAll(async () => {
+    await herald.command('members', { team, user: 'UBOSS' });
+    await herald.command('members', { team, user: 'UED' });
+  });
+
+  it('lets an admin set roles', async () => {
+    const outcome = await herald.command('role <@UED|ed> approver', { team, user: 'UBOSS' });
+    expect(outcome.text).toContain('<@UED> is now an approver');
+    expect(await membersOf(team)).toContainEqual({ slack_user_id: 'UED', role: 'approver' });
+  });
+
+  it('refuses editors and approvers, and changes nothing', async () => {
+    await herald.command('role <@UED> editor', { team, user: 'UBOSS' });
+    const byEditor = await herald.command('role <@UED> admin', { team, user: 'UED' });
+    expect(byEditor.text).toContain('Only admins can change roles');
+    await herald.command('role <@UED> approver', { team, user: 'UBOSS' });
+    const byApprover = await herald.command('role <@UBOSS> editor', { team, user: 'UED' });
+    expect(byApprover.text).toContain('Only admins can change roles');
+    expect(await membersOf(team)).toEqual([{ slack_user_id: 'UBOSS', role: 'admin' }, { slack_user_id: 'UED', role: 'approver' }]);
+  });
+
+  it('never leaves the account without an admin', async () => {
+    const outcome = await herald.command('role <@UBOSS> editor', { team, user: 'UBOSS' });
+    expect(outcome.text).toContain('would leave no admin');
+    expect(await membersOf(team)).toContainEqual({ slack_user_id: 'UBOSS', role: 'admin' });
+  });
+
+  it('rejects a role that does not exist with the expected form', async () => {
+    const outcome = await herald.command('role <@UED> owner', { team, user: 'UBOSS' });
+    expect(outcome.text).toContain('Usage: `/herald role @someone approver|editor|admin`');
+  });
+
+  it('keeps workspaces apart: an admin of one team cannot change members of another', async () => {
+    await herald.command('role <@UED> admin', { team: 'TOTHER', user: 'UOTHERADMIN' });
+    expect(await membersOf(team)).toContainEqual({ slack_user_id: 'UED', role: 'approver' });
+  });
+});
+
+describe('/herald admin-channel', () => {
+  it('lets admins choose the channel for account notices, which the notifier then uses', async () => {
+    const team = 'TNOTICE';
+    await herald.command('members', { team, user: 'UA' });
+    await herald.command('members', { team, user: 'UE' });
+    const refused = await herald.command('admin-channel', { team, user: 'UE', channel: 'CADMIN' });
+    expect(refused.text).toContain('Only admins can choose the admin channel');
+    await herald.command('admin-channel', { team, user: 'UA', channel: 'CADMIN' });
+    const userId = await herald.db.primary.oneFirst(sql.type(z.object({ user_id: z.string() }))`
+      SELECT user_id FROM slack_workspaces WHERE team_id = ${team}`);
+    await herald.notifier.adminChannel(userId, { text: 'Monthly quota at 90 %' });
+    expect(herald.slack.messages.filter((m) => m.channel === 'CADMIN').map((m) => m.text)).toEqual(['Monthly quota at 90 %']);
+  });
+});
