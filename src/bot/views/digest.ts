@@ -1,0 +1,86 @@
+import type { DigestSubscription } from '../../db/digests.ts';
+import type { PeriodTotals } from '../../db/reports.ts';
+import type { Digest, ListChange } from '../../reports/digests.ts';
+import { WEEKDAYS } from '../../reports/schedule.ts';
+import { percent } from '../../reports/stats.ts';
+import { context, escapeMrkdwn, header, section, sectionsOf, type Block } from './blocks.ts';
+import { formatCount, formatRate, type Message } from './stats.ts';
+
+const slackDate = (date: Date) => `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${date.toISOString()}>`;
+
+const openRate = (t: PeriodTotals) => percent(t.opened, t.delivered);
+const clickRate = (t: PeriodTotals) => percent(t.clicked, t.delivered);
+
+function change(current: number, previous: number, unit: string): string {
+  const delta = Math.round((current - previous) * 10) / 10;
+  if (delta === 0) return 'no change';
+  return `${delta > 0 ? '▲' : '▼'} ${formatCount(Math.abs(delta))}${unit}`;
+}
+
+function summary(digest: Digest): string {
+  const { current: now, previous: before } = digest;
+  const previousName = digest.frequency === 'daily' ? 'the day before' : 'the week before';
+  return [
+    `*${formatCount(now.campaigns)}* campaign${now.campaigns === 1 ? '' : 's'} sent, *${formatCount(now.sent)}* emails (${change(now.sent, before.sent, '')} vs ${previousName})`,
+    `Open rate *${formatRate(openRate(now))}* (${change(openRate(now), openRate(before), ' pts')})`,
+    `Click rate *${formatRate(clickRate(now))}* (${change(clickRate(now), clickRate(before), ' pts')})`,
+  ].join('\n');
+}
+
+function campaignLines(digest: Digest): string[] {
+  const lines = digest.campaigns.map(
+    (c) =>
+      `• *${escapeMrkdwn(c.name)}* — ${formatCount(c.emails_sent)} sent · ${formatRate(c.open_rate)} opened · ` +
+      `${formatRate(c.click_rate)} clicked · ${formatRate(c.bounce_rate)} bounced`,
+  );
+  const more = digest.current.campaigns - digest.campaigns.length;
+  if (more > 0) lines.push(`…and ${formatCount(more)} more (\`/herald stats\`)`);
+  return lines;
+}
+
+function listLine(change: ListChange): string {
+  const delta = change.after - change.before;
+  return `• ${escapeMrkdwn(change.name)}: ${formatCount(change.before)} → ${formatCount(change.after)} (${delta > 0 ? '+' : '−'}${formatCount(Math.abs(delta))})`;
+}
+
+function listSection(changes: Digest['listChanges']): string[] {
+  if (changes === null) return ['*Lists*', 'List growth is reported from the next digest on.'];
+  if (changes.length === 0) return ['*Lists*', 'No list grew or shrank.'];
+  const grew = changes.filter((c) => c.after > c.before);
+  const shrank = changes.filter((c) => c.after < c.before);
+  return [
+    ...(grew.length > 0 ? ['*Lists that grew*', ...grew.map(listLine)] : []),
+    ...(shrank.length > 0 ? ['*Lists that shrank*', ...shrank.map(listLine)] : []),
+  ];
+}
+
+/** The digest posted to a subscribed channel; its chart follows in the thread. */
+export function digestMessage(digest: Digest): Message {
+  const title = digest.frequency === 'daily' ? 'Daily email digest' : 'Weekly email digest';
+  const blocks: Block[] = [
+    header(title),
+    context(`${slackDate(digest.period.from)} – ${slackDate(digest.period.to)}`),
+    section(summary(digest)),
+    ...(digest.campaigns.length > 0 ? sectionsOf(['*Campaigns sent*', ...campaignLines(digest)]) : [section('No campaign finished sending in this period.')]),
+    ...sectionsOf(listSection(digest.listChanges)),
+  ];
+  const text = `${title}: ${digest.current.campaigns} campaigns, ${digest.current.sent} emails, ${formatRate(openRate(digest.current))} opened`;
+  return { text, blocks };
+}
+
+export function describeSubscription(s: DigestSubscription): string {
+  const when = s.frequency === 'daily' ? `daily at ${s.time_of_day}` : `weekly on ${capitalize(WEEKDAYS[s.weekday] ?? 'monday')} at ${s.time_of_day}`;
+  return `#${s.id} — ${when} (${s.timezone}) in <#${s.channel_id}>, next ${slackDate(s.next_run_at)}`;
+}
+
+const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+export function digestListMessage(subscriptions: readonly DigestSubscription[]): Message {
+  if (subscriptions.length === 0) {
+    return { text: 'No digest subscriptions yet.', blocks: [section('No digest subscriptions yet. Try `/herald digest subscribe weekly 09:00`.')] };
+  }
+  return {
+    text: `${subscriptions.length} digest subscription(s)`,
+    blocks: [...sectionsOf(['*Digest subscriptions*', ...subscriptions.map(describeSubscription)]), context('`/herald digest unsubscribe <number>` removes one.')],
+  };
+}

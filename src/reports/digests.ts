@@ -1,0 +1,151 @@
+import type { CommonQueryMethods } from 'slonik';
+import {
+  claimDueDigest,
+  deleteDigestSubscription,
+  dueDigestSubscriptions,
+  insertDigestSubscription,
+  listDigestSubscriptions,
+  saveDigestListCounts,
+  type DigestSubscription,
+} from '../db/digests.ts';
+import type { Database } from '../db/pool.ts';
+import { campaignsSentBetween, listSizes, periodTotals, type CampaignCounters, type PeriodTotals } from '../db/reports.ts';
+import { UserError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { renderOpensClicksChart } from './chart.ts';
+import { digestPeriod, isValidTimezone, nextRunAfter, parseTimeOfDay, type DigestSchedule, type Frequency } from './schedule.ts';
+
+/** A digest lists at most this many campaigns (and charts them); more are summarised. */
+export const DIGEST_CAMPAIGN_LIMIT = 15;
+const DUE_BATCH = 50;
+
+export type ListChange = { name: string; before: number; after: number };
+
+export type Digest = {
+  frequency: Frequency;
+  period: { from: Date; to: Date };
+  campaigns: readonly CampaignCounters[];
+  current: PeriodTotals;
+  previous: PeriodTotals;
+  /** Lists whose size changed since the last digest; null for a first digest (nothing to compare). */
+  listChanges: readonly ListChange[] | null;
+};
+
+export type DigestChart = { png: Buffer; filename: string; title: string };
+
+/** How a digest reaches its channel (Slack in production; see src/bot/digest-publisher.ts). */
+export type DigestPublisher = { publish(channelId: string, digest: Digest, chart: DigestChart | null): Promise<void> };
+
+export const scheduleOf = (s: DigestSubscription): DigestSchedule => ({
+  frequency: s.frequency,
+  timeOfDay: s.time_of_day,
+  weekday: s.weekday,
+  timezone: s.timezone,
+});
+
+export type SubscribeInput = {
+  userId: string;
+  memberId: string;
+  channelId: string;
+  frequency: Frequency;
+  timeOfDay: string;
+  weekday: number;
+  timezone: string;
+};
+
+export async function subscribeToDigest(db: CommonQueryMethods, input: SubscribeInput, now: Date): Promise<DigestSubscription> {
+  if (!parseTimeOfDay(input.timeOfDay)) throw new UserError(`“${input.timeOfDay}” is not a time of day; write it as HH:MM, e.g. 09:00.`);
+  if (!isValidTimezone(input.timezone)) throw new UserError(`Your Slack time zone “${input.timezone}” is unknown to Herald.`);
+  const schedule = { frequency: input.frequency, timeOfDay: input.timeOfDay, weekday: input.weekday, timezone: input.timezone };
+  return insertDigestSubscription(db, {
+    ...schedule,
+    userId: input.userId,
+    channelId: input.channelId,
+    createdBy: input.memberId,
+    nextRunAt: nextRunAfter(schedule, now),
+  });
+}
+
+export const listDigests = listDigestSubscriptions;
+
+export async function unsubscribeFromDigest(db: CommonQueryMethods, userId: string, id: bigint): Promise<void> {
+  if (!(await deleteDigestSubscription(db, userId, id))) {
+    throw new UserError(`There is no digest subscription #${id}. \`/herald digest list\` shows yours.`);
+  }
+}
+
+function listChangesSince(previous: Record<string, number>, lists: readonly { id: bigint; name: string; contact_count: number }[]): ListChange[] {
+  return lists
+    .map((list) => ({ name: list.name, before: previous[String(list.id)] ?? 0, after: list.contact_count }))
+    .filter((change) => change.before !== change.after);
+}
+
+/** What a digest posted at `at` says. Reads only counters: a handful of queries per digest. */
+export async function buildDigest(
+  db: CommonQueryMethods,
+  subscription: DigestSubscription,
+  at: Date,
+): Promise<{ digest: Digest; listCounts: Record<string, number> }> {
+  const period = digestPeriod(subscription.frequency, at);
+  const [campaigns, totals, lists] = await Promise.all([
+    campaignsSentBetween(db, subscription.user_id, period.from, period.to, DIGEST_CAMPAIGN_LIMIT),
+    periodTotals(db, subscription.user_id, period.from, period.to),
+    listSizes(db, subscription.user_id),
+  ]);
+  const firstDigest = subscription.last_run_at === null || Object.keys(subscription.last_list_counts).length === 0;
+  return {
+    digest: {
+      frequency: subscription.frequency,
+      period,
+      campaigns,
+      ...totals,
+      listChanges: firstDigest ? null : listChangesSince(subscription.last_list_counts, lists),
+    },
+    listCounts: Object.fromEntries(lists.map((list) => [String(list.id), list.contact_count])),
+  };
+}
+
+export async function digestChart(digest: Digest): Promise<DigestChart | null> {
+  if (digest.campaigns.length === 0) return null;
+  const title = `Unique opens and clicks per campaign, ${digest.frequency === 'daily' ? 'last 24 hours' : 'last 7 days'}`;
+  const png = await renderOpensClicksChart(
+    digest.campaigns.map((c) => ({ label: c.name, opens: c.emails_opened, clicks: c.emails_clicked })),
+    title,
+  );
+  return { png, filename: `herald-digest-${digest.period.to.toISOString().slice(0, 10)}.png`, title };
+}
+
+export type DigestRunner = { db: Pick<Database, 'primary' | 'read'>; publisher: DigestPublisher; log: Logger; now: () => Date };
+
+async function postDigest(deps: DigestRunner, subscription: DigestSubscription, at: Date): Promise<void> {
+  // `subscription` still holds the counts of the last posted digest (the claim leaves them)
+  const { digest, listCounts } = await buildDigest(deps.db.read, subscription, at);
+  await deps.publisher.publish(subscription.channel_id, digest, await digestChart(digest));
+  await saveDigestListCounts(deps.db.primary, subscription, listCounts);
+}
+
+/**
+ * Posts every digest that is due. A digest missed while Herald was down is due once: its
+ * next run is computed from now, not from the missed time, so it posts once and moves on.
+ * Each one is claimed before posting, so with several processes each is posted once;
+ * a post that fails is logged and not retried (a digest twice is worse than one missed).
+ */
+export async function runDueDigests(deps: DigestRunner): Promise<number> {
+  const now = deps.now();
+  let posted = 0;
+  for (;;) {
+    const due = await dueDigestSubscriptions(deps.db.primary, now, DUE_BATCH);
+    let claimed = 0;
+    for (const subscription of due) {
+      if (!(await claimDueDigest(deps.db.primary, subscription, now, nextRunAfter(scheduleOf(subscription), now)))) continue;
+      claimed += 1;
+      try {
+        await postDigest(deps, subscription, now);
+        posted += 1;
+      } catch (error) {
+        deps.log.error({ err: error, userId: subscription.user_id, digest: String(subscription.id) }, 'digest not posted');
+      }
+    }
+    if (due.length < DUE_BATCH || claimed === 0) return posted;
+  }
+}
