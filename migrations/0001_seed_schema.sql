@@ -74,7 +74,7 @@ CREATE TABLE contacts (
   deleted_at       timestamptz,
   PRIMARY KEY (user_id, id),
   UNIQUE (user_id, email)
-);
+) WITH (fillfactor = 90);  -- room for HOT updates of last_engaged_at by the stats trigger
 CREATE INDEX idx_contacts_user_id ON contacts (user_id);
 CREATE INDEX idx_contacts_email ON contacts (email);
 CREATE INDEX idx_contacts_status ON contacts (status);
@@ -196,11 +196,13 @@ CREATE TABLE campaign_recipients (
   hard_bounced       boolean NOT NULL DEFAULT false,
   complained         boolean NOT NULL DEFAULT false,
   unsubscribed       boolean NOT NULL DEFAULT false,
+  -- scratch for the stats trigger: which first-time facts the last event statement added
+  stats_delta        smallint NOT NULL DEFAULT 0,
   created_at         timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (user_id, campaign_id, contact_id),
   FOREIGN KEY (user_id, campaign_id) REFERENCES campaigns (user_id, id) ON DELETE CASCADE,
   FOREIGN KEY (user_id, contact_id) REFERENCES contacts (user_id, id)
-);
+) WITH (fillfactor = 80);  -- recipients are updated in place by the dispatcher and the stats trigger (HOT updates)
 -- the dispatcher claims pending work of one campaign; a partial index keeps that cheap
 CREATE INDEX campaign_recipients_pending ON campaign_recipients (user_id, campaign_id, contact_id)
   WHERE status = 'pending';

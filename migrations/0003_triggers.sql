@@ -10,12 +10,21 @@ BEGIN
   RETURN NEW;
 END $$;
 
-CREATE TRIGGER users_updated_at BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();
-CREATE TRIGGER lists_updated_at BEFORE UPDATE ON lists FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();
-CREATE TRIGGER contacts_updated_at BEFORE UPDATE ON contacts FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();
-CREATE TRIGGER templates_updated_at BEFORE UPDATE ON templates FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();
-CREATE TRIGGER campaigns_updated_at BEFORE UPDATE ON campaigns FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();
-CREATE TRIGGER members_updated_at BEFORE UPDATE ON members FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();
+-- updated_at tracks changes made by statements, not the counters that the stats and
+-- count triggers below maintain (pg_trigger_depth() > 0): that keeps bulk event
+-- ingestion free of a per-row trigger call on every touched campaign, list and contact.
+CREATE TRIGGER users_updated_at BEFORE UPDATE ON users FOR EACH ROW
+  WHEN (pg_trigger_depth() = 0) EXECUTE FUNCTION update_updated_at_column();
+CREATE TRIGGER lists_updated_at BEFORE UPDATE ON lists FOR EACH ROW
+  WHEN (pg_trigger_depth() = 0) EXECUTE FUNCTION update_updated_at_column();
+CREATE TRIGGER contacts_updated_at BEFORE UPDATE ON contacts FOR EACH ROW
+  WHEN (pg_trigger_depth() = 0) EXECUTE FUNCTION update_updated_at_column();
+CREATE TRIGGER templates_updated_at BEFORE UPDATE ON templates FOR EACH ROW
+  WHEN (pg_trigger_depth() = 0) EXECUTE FUNCTION update_updated_at_column();
+CREATE TRIGGER campaigns_updated_at BEFORE UPDATE ON campaigns FOR EACH ROW
+  WHEN (pg_trigger_depth() = 0) EXECUTE FUNCTION update_updated_at_column();
+CREATE TRIGGER members_updated_at BEFORE UPDATE ON members FOR EACH ROW
+  WHEN (pg_trigger_depth() = 0) EXECUTE FUNCTION update_updated_at_column();
 
 -- lists.contact_count = memberships of live (not soft-deleted) contacts.
 CREATE FUNCTION list_contacts_count_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -50,23 +59,18 @@ CREATE TRIGGER list_contacts_count_del AFTER DELETE ON list_contacts
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION list_contacts_count_deleted();
 
 -- Soft-deleting a contact removes it from its lists' counts; restoring adds it back.
+-- A row trigger with a WHEN clause: soft deletes are rare, while contacts are updated in
+-- bulk by imports and by the stats trigger (last_engaged_at), which then pay nothing.
 CREATE FUNCTION contacts_soft_delete_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE lists l SET contact_count = greatest(0, l.contact_count + d.delta)
-  FROM (SELECT lc.user_id, lc.list_id,
-               sum(CASE WHEN n.deleted_at IS NULL THEN 1 ELSE -1 END) AS delta
-          FROM new_rows n
-          JOIN old_rows o ON o.user_id = n.user_id AND o.id = n.id
-          JOIN list_contacts lc ON lc.user_id = n.user_id AND lc.contact_id = n.id
-         WHERE (o.deleted_at IS NULL) <> (n.deleted_at IS NULL)
-         GROUP BY lc.user_id, lc.list_id) d
-  WHERE l.user_id = d.user_id AND l.id = d.list_id AND d.delta <> 0;
+  UPDATE lists l SET contact_count = greatest(0, l.contact_count + CASE WHEN NEW.deleted_at IS NULL THEN 1 ELSE -1 END)
+    FROM list_contacts lc
+   WHERE lc.user_id = NEW.user_id AND lc.contact_id = NEW.id AND l.user_id = lc.user_id AND l.id = lc.list_id;
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER contacts_soft_delete_count AFTER UPDATE ON contacts
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION contacts_soft_delete_count();
+CREATE TRIGGER contacts_soft_delete_count AFTER UPDATE OF deleted_at ON contacts FOR EACH ROW
+  WHEN ((OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL)) EXECUTE FUNCTION contacts_soft_delete_count();
 
 -- Campaign stats from email_events.
 --
@@ -78,9 +82,10 @@ CREATE TRIGGER contacts_soft_delete_count AFTER UPDATE ON contacts
 -- generated (metadata.machine = true: mail privacy proxies, link scanners) are stored
 -- but never count as opens or clicks. 'sent' counts every sent event.
 --
--- Lock order is campaigns, then campaign_recipients, each by key, so concurrent
--- ingesting statements cannot deadlock; the dispatcher inserts its events before it
--- updates recipients in the same transaction, keeping the same order.
+-- The statement first locks its campaigns in key order: two statements touching the same
+-- recipient share its campaign, so they serialise there and cannot deadlock on recipients.
+-- The dispatcher inserts its events before it updates recipients in the same transaction,
+-- keeping the same order.
 CREATE FUNCTION email_events_apply_stats() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM 1 FROM campaigns c
@@ -101,44 +106,41 @@ BEGIN
      WHERE event_type <> 'sent'
      GROUP BY user_id, campaign_id, contact_id
   ),
-  locked AS (
-    SELECT r.user_id, r.campaign_id, r.contact_id,
-           coalesce(r.delivered_at, p.delivered_at, p.opened_at, p.clicked_at) AS delivered_at,
-           coalesce(r.first_opened_at, p.opened_at) AS first_opened_at,
-           coalesce(r.first_clicked_at, p.clicked_at) AS first_clicked_at,
-           r.bounced OR p.bounced AS bounced,
-           r.hard_bounced OR p.hard_bounced AS hard_bounced,
-           r.unsubscribed OR p.unsubscribed AS unsubscribed,
-           r.complained OR p.complained AS complained,
-           (r.delivered_at IS NULL AND coalesce(p.delivered_at, p.opened_at, p.clicked_at) IS NOT NULL)::int AS d_delivered,
-           (r.first_opened_at IS NULL AND p.opened_at IS NOT NULL)::int AS d_opened,
-           (r.first_clicked_at IS NULL AND p.clicked_at IS NOT NULL)::int AS d_clicked,
-           (NOT r.bounced AND p.bounced)::int AS d_bounced,
-           (NOT r.hard_bounced AND p.hard_bounced)::int AS d_hard_bounced,
-           (NOT r.unsubscribed AND p.unsubscribed)::int AS d_unsubscribed,
-           (NOT r.complained AND p.complained)::int AS d_complained
-      FROM campaign_recipients r
-      JOIN per_recipient p USING (user_id, campaign_id, contact_id)
-     ORDER BY r.user_id, r.campaign_id, r.contact_id
-       FOR UPDATE OF r
-  ),
+  -- SET expressions see the row version being replaced (re-read after a concurrent
+  -- update), so stats_delta records exactly which first-time facts this statement added:
+  -- bit 0 delivered, 1 opened, 2 clicked, 3 bounced, 4 hard bounced, 5 unsubscribed, 6 complained.
   changed AS (
     UPDATE campaign_recipients r
-       SET delivered_at = l.delivered_at, first_opened_at = l.first_opened_at,
-           first_clicked_at = l.first_clicked_at, bounced = l.bounced, hard_bounced = l.hard_bounced,
-           unsubscribed = l.unsubscribed, complained = l.complained
-      FROM locked l
-     WHERE r.user_id = l.user_id AND r.campaign_id = l.campaign_id AND r.contact_id = l.contact_id
-       AND (l.d_delivered + l.d_opened + l.d_clicked + l.d_bounced + l.d_hard_bounced
-            + l.d_unsubscribed + l.d_complained) > 0
-    RETURNING r.user_id  -- data-modifying CTEs always run to completion
+       SET delivered_at = coalesce(r.delivered_at, p.delivered_at, p.opened_at, p.clicked_at),
+           first_opened_at = coalesce(r.first_opened_at, p.opened_at),
+           first_clicked_at = coalesce(r.first_clicked_at, p.clicked_at),
+           bounced = r.bounced OR p.bounced,
+           hard_bounced = r.hard_bounced OR p.hard_bounced,
+           unsubscribed = r.unsubscribed OR p.unsubscribed,
+           complained = r.complained OR p.complained,
+           stats_delta = (r.delivered_at IS NULL AND coalesce(p.delivered_at, p.opened_at, p.clicked_at) IS NOT NULL)::int
+                       + (r.first_opened_at IS NULL AND p.opened_at IS NOT NULL)::int * 2
+                       + (r.first_clicked_at IS NULL AND p.clicked_at IS NOT NULL)::int * 4
+                       + (NOT r.bounced AND p.bounced)::int * 8
+                       + (NOT r.hard_bounced AND p.hard_bounced)::int * 16
+                       + (NOT r.unsubscribed AND p.unsubscribed)::int * 32
+                       + (NOT r.complained AND p.complained)::int * 64
+      FROM per_recipient p
+     WHERE r.user_id = p.user_id AND r.campaign_id = p.campaign_id AND r.contact_id = p.contact_id
+       AND ((r.delivered_at IS NULL AND coalesce(p.delivered_at, p.opened_at, p.clicked_at) IS NOT NULL)
+            OR (r.first_opened_at IS NULL AND p.opened_at IS NOT NULL)
+            OR (r.first_clicked_at IS NULL AND p.clicked_at IS NOT NULL)
+            OR (NOT r.bounced AND p.bounced) OR (NOT r.hard_bounced AND p.hard_bounced)
+            OR (NOT r.unsubscribed AND p.unsubscribed) OR (NOT r.complained AND p.complained))
+    RETURNING r.user_id, r.campaign_id, r.stats_delta AS d
   ),
   deltas AS (
     SELECT user_id, campaign_id, 0 AS sent,
-           sum(d_delivered) AS delivered, sum(d_opened) AS opened, sum(d_clicked) AS clicked,
-           sum(d_bounced) AS bounced, sum(d_hard_bounced) AS hard_bounced,
-           sum(d_unsubscribed) AS unsubscribed, sum(d_complained) AS complained
-      FROM locked GROUP BY user_id, campaign_id
+           count(*) FILTER (WHERE d & 1 <> 0) AS delivered, count(*) FILTER (WHERE d & 2 <> 0) AS opened,
+           count(*) FILTER (WHERE d & 4 <> 0) AS clicked, count(*) FILTER (WHERE d & 8 <> 0) AS bounced,
+           count(*) FILTER (WHERE d & 16 <> 0) AS hard_bounced, count(*) FILTER (WHERE d & 32 <> 0) AS unsubscribed,
+           count(*) FILTER (WHERE d & 64 <> 0) AS complained
+      FROM changed GROUP BY user_id, campaign_id
     UNION ALL
     SELECT user_id, campaign_id, count(*), 0, 0, 0, 0, 0, 0, 0
       FROM new_events WHERE event_type = 'sent' GROUP BY user_id, campaign_id
@@ -158,8 +160,7 @@ BEGIN
                  sum(complained) AS complained
             FROM deltas
            GROUP BY user_id, campaign_id) d
-   WHERE c.user_id = d.user_id AND c.id = d.campaign_id
-     AND (d.sent + d.delivered + d.opened + d.clicked + d.bounced + d.unsubscribed + d.complained) > 0;
+   WHERE c.user_id = d.user_id AND c.id = d.campaign_id;
 
   -- last_engaged_at: the latest human open or click of each contact
   UPDATE contacts c SET last_engaged_at = e.at
