@@ -76,12 +76,17 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   });
   if (!initialised) await server.initialise();
   await server.start();
-  const url = `postgres://postgres:postgres@127.0.0.1:${port}/${options.database}`;
-  await createDatabaseIfMissing(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`, options.database);
+  const url = embeddedUrl(port, options.database);
+  await createDatabaseIfMissing(embeddedUrl(port, 'postgres'), options.database);
   return { url, port, stop: () => server.stop() };
 }
 
-async function readRememberedPort(portFile: string): Promise<number | undefined> {
+/** The address of a database on the embedded server (loopback only, fixed local credentials). */
+export function embeddedUrl(port: number, database: string): string {
+  return `postgres://postgres:postgres@127.0.0.1:${port}/${database}`;
+}
+
+export async function readRememberedPort(portFile: string): Promise<number | undefined> {
   if (!existsSync(portFile)) return undefined;
   const port = Number((await readFile(portFile, 'utf8')).trim());
   return Number.isInteger(port) && port > 0 ? port : undefined;
