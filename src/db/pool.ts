@@ -42,9 +42,9 @@ export type Database = {
   close(): Promise<void>;
 };
 
-export async function openDatabase(url: string, readUrl?: string, poolSize = 10): Promise<Database> {
-  const primary = await createDatabasePool(url, { maxPoolSize: poolSize });
-  const read = readUrl ? await createDatabasePool(readUrl, { maxPoolSize: poolSize }) : primary;
+export async function openDatabase(url: string, readUrl?: string, poolSize = 10, interceptors: Interceptor[] = []): Promise<Database> {
+  const primary = await createDatabasePool(url, { maxPoolSize: poolSize, interceptors });
+  const read = readUrl ? await createDatabasePool(readUrl, { maxPoolSize: poolSize, interceptors }) : primary;
   const copy = createCopyPool(url);
   return {
     primary,

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { Interceptor } from 'slonik';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/pool.ts';
 
@@ -28,10 +29,17 @@ export async function freshDatabase(options: { migrated?: boolean } = {}): Promi
   return { url: urlFor(name), name, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
+export type TestDatabaseOptions = {
+  /** Slonik interceptors on every pool (e.g. a query counter). */
+  interceptors?: Interceptor[];
+  /** Reports read through a pool of their own, as with DATABASE_READ_URL (same database). */
+  separateReadPool?: boolean;
+};
+
 /** A migrated database of its own plus open pools on it; close() drops it. */
-export async function openTestDatabase(): Promise<Database & { url: string }> {
+export async function openTestDatabase(options: TestDatabaseOptions = {}): Promise<Database & { url: string }> {
   const fresh = await freshDatabase();
-  const db = await openDatabase(fresh.url, undefined, 5);
+  const db = await openDatabase(fresh.url, options.separateReadPool ? fresh.url : undefined, 5, options.interceptors);
   return {
     ...db,
     url: fresh.url,

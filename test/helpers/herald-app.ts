@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createHeraldWeb } from '../../src/herald.ts';
 import type { Notifier } from '../../src/notify/notifier.ts';
 import type { Services } from '../../src/services.ts';
-import { openTestDatabase } from './db.ts';
+import { openTestDatabase, type TestDatabaseOptions } from './db.ts';
 import { startFakeSlack, type Call, type FakeSlack } from './fake-slack.ts';
 import { interactiveBody, postSigned } from './slack-sign.ts';
 
@@ -99,8 +99,8 @@ function elementState(element: Json, given: unknown): Record<string, unknown> {
   }
 }
 
-export async function startTestHerald(options: { env?: Record<string, string> } = {}) {
-  const db = await openTestDatabase();
+export async function startTestHerald(options: { env?: Record<string, string>; database?: TestDatabaseOptions } = {}) {
+  const db = await openTestDatabase(options.database);
   const slack = await startFakeSlack();
   const logs: Json[] = [];
   const sink = new Writable({
