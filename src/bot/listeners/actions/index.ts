@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../services.ts';
+import { registerContactCard } from './contact-card.ts';
+import { registerListDelete } from './list-delete.ts';
 
 export function register(app: App, services: Services): void {
-  void app;
-  void services;
+  registerListDelete(app, services);
+  registerContactCard(app, services);
 }

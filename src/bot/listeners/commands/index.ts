@@ -1,12 +1,16 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../services.ts';
 import { accountCommands } from './accounts.ts';
+import { contactCommands } from './contacts.ts';
 import { helpFor, withHelp } from './help.ts';
+import { listCommands } from './lists.ts';
 import { reportCommands } from './reports.ts';
 import { heraldCommand, type SubcommandGroup } from './router.ts';
 
 /** Every `/herald` subcommand group, in the order help lists them (see router.ts). */
 const SUBCOMMAND_GROUPS: readonly SubcommandGroup[] = [
+  listCommands,
+  contactCommands,
   reportCommands,
   accountCommands,
 ];

@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../services.ts';
+import { registerContactSave } from './contact-save.ts';
+import { registerListCreate } from './list-create.ts';
 
 export function register(app: App, services: Services): void {
-  void app;
-  void services;
+  registerListCreate(app, services);
+  registerContactSave(app, services);
 }

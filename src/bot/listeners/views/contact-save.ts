@@ -1,0 +1,38 @@
+import type { App } from '@slack/bolt';
+import { addContact, editContact } from '../../../contacts/contacts.ts';
+import { UserError } from '../../../errors.ts';
+import type { Services } from '../../../services.ts';
+import { tellPrivately } from '../../report-error.ts';
+import { CONTACT_ADD_VIEW, CONTACT_EDIT_VIEW } from '../../views/contacts.ts';
+import { inputValue, selectedValue } from '../view-state.ts';
+import { onView, viewMetadata } from '../with-actor.ts';
+
+type SubmittedView = Parameters<typeof inputValue>[0];
+
+function contactForm(view: SubmittedView) {
+  return {
+    firstName: inputValue(view, 'first_name'),
+    lastName: inputValue(view, 'last_name'),
+    fields: inputValue(view, 'fields'),
+    tags: inputValue(view, 'tags'),
+  };
+}
+
+export function registerContactSave(app: App, services: Services): void {
+  app.view(CONTACT_ADD_VIEW, onView(services, async ({ ack, view, body, client, actor }) => {
+    const list = selectedValue(view, 'list');
+    const saved = await addContact(services.db.primary, actor, { email: inputValue(view, 'email'), ...contactForm(view) },
+      list ? BigInt(list) : undefined);
+    await ack();
+    await tellPrivately({ client, memberId: body.user.id, channelId: viewMetadata(view).channel },
+      saved.created ? `Added ${saved.contact.email}.` : `${saved.contact.email} was already a contact; merged the new details.`);
+  }));
+
+  app.view(CONTACT_EDIT_VIEW, onView(services, async ({ ack, view, body, client, actor }) => {
+    const { contactId } = viewMetadata(view);
+    if (typeof contactId !== 'string' || !/^\d+$/.test(contactId)) throw new UserError('This form is out of date. Open it again.');
+    const contact = await editContact(services.db.primary, actor, BigInt(contactId), contactForm(view));
+    await ack();
+    await tellPrivately({ client, memberId: body.user.id, channelId: viewMetadata(view).channel }, `Saved ${contact.email}.`);
+  }));
+}
