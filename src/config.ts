@@ -32,6 +32,8 @@ const ConfigSchema = z.object({
   SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
   SMTP_RATE_PER_SECOND: z.coerce.number().positive().default(50),
   UNSUBSCRIBE_MAILTO: z.email().optional(),
+  /** months of email_events kept; older month partitions are dropped by the daily roller */
+  EVENT_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -96,3 +96,9 @@ export async function setMemberRole(db: CommonQueryMethods, userId: string, slac
     RETURNING slack_user_id`);
   return changed !== null;
 }
+
+/** Accounts with an admin channel: where operational alerts about the whole installation go. */
+export async function accountsWithAdminChannel(db: CommonQueryMethods): Promise<readonly string[]> {
+  return db.anyFirst(sql.type(z.object({ user_id: z.string() }))`
+    SELECT user_id FROM slack_workspaces WHERE admin_channel_id IS NOT NULL ORDER BY user_id`);
+}
