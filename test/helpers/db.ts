@@ -34,12 +34,22 @@ export type TestDatabaseOptions = {
   interceptors?: Interceptor[];
   /** Reports read through a pool of their own, as with DATABASE_READ_URL (same database). */
   separateReadPool?: boolean;
+  /** Like separateReadPool, and that pool refuses writes, as a streaming replica does. */
+  readOnlyReadPool?: boolean;
 };
+
+/** The same database through a second connection string whose sessions are read-only, like a replica's. */
+export function readOnlyUrl(url: string): string {
+  const readOnly = new URL(url);
+  readOnly.searchParams.set('options', '-c default_transaction_read_only=on');
+  return readOnly.toString();
+}
 
 /** A migrated database of its own plus open pools on it; close() drops it. */
 export async function openTestDatabase(options: TestDatabaseOptions = {}): Promise<Database & { url: string }> {
   const fresh = await freshDatabase();
-  const db = await openDatabase(fresh.url, options.separateReadPool ? fresh.url : undefined, 5, options.interceptors);
+  const readUrl = options.readOnlyReadPool ? readOnlyUrl(fresh.url) : options.separateReadPool ? fresh.url : undefined;
+  const db = await openDatabase(fresh.url, readUrl, 5, options.interceptors);
   return {
     ...db,
     url: fresh.url,
