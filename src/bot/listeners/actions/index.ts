@@ -1,9 +1,11 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../services.ts';
 import { registerContactCard } from './contact-card.ts';
+import { registerHomePaging } from './home-page.ts';
 import { registerListDelete } from './list-delete.ts';
 
 export function register(app: App, services: Services): void {
   registerListDelete(app, services);
   registerContactCard(app, services);
+  registerHomePaging(app, services);
 }

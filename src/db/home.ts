@@ -1,0 +1,58 @@
+import { sql, type CommonQueryMethods } from 'slonik';
+import { z } from 'zod';
+
+export const HOME_SECTIONS = ['drafts', 'approvals', 'scheduled', 'sent'] as const;
+export type HomeSection = (typeof HOME_SECTIONS)[number];
+
+const HomeCampaign = z.object({
+  section: z.enum(HOME_SECTIONS),
+  id: z.bigint(),
+  name: z.string(),
+  status: z.string(),
+  scheduled_at: z.date().nullable(),
+  sent_at: z.date().nullable(),
+  emails_sent: z.number(),
+  open_rate: z.number(),
+  click_rate: z.number(),
+  bounce_rate: z.number(),
+  section_total: z.bigint().transform(Number),
+});
+export type HomeCampaign = z.infer<typeof HomeCampaign>;
+
+export type HomePages = Record<HomeSection, number>;
+
+/**
+ * One page of each App Home section, and each section's total, in one query: the member's
+ * drafts, campaigns awaiting their approval (never their own), scheduled ones, and the most
+ * recently sent. Windows over the account's campaigns keep it one round trip however many
+ * campaigns there are.
+ */
+export function homeCampaigns(
+  db: CommonQueryMethods,
+  viewer: { userId: string; memberId: string; canApprove: boolean },
+  pages: HomePages,
+  pageSize: number,
+): Promise<readonly HomeCampaign[]> {
+  return db.any(sql.type(HomeCampaign)`
+    SELECT ranked.section, id, name, status, scheduled_at, sent_at, emails_sent, open_rate, click_rate, bounce_rate, section_total
+      FROM (SELECT s.section, c.id, c.name, c.status, c.scheduled_at, c.sent_at, c.emails_sent,
+                   c.open_rate, c.click_rate, c.bounce_rate,
+                   count(*) OVER (PARTITION BY s.section) AS section_total,
+                   row_number() OVER (PARTITION BY s.section
+                                      ORDER BY CASE WHEN s.section = 'scheduled' THEN c.scheduled_at END ASC,
+                                               coalesce(c.sent_at, c.updated_at) DESC, c.id DESC) - 1 AS position
+              FROM campaigns c
+              CROSS JOIN LATERAL (SELECT CASE
+                WHEN c.status = 'draft' AND c.created_by = ${viewer.memberId} THEN 'drafts'
+                WHEN c.status = 'pending_approval' AND ${viewer.canApprove}
+                     AND c.created_by IS DISTINCT FROM ${viewer.memberId}
+                     AND c.edited_by IS DISTINCT FROM ${viewer.memberId} THEN 'approvals'
+                WHEN c.status = 'scheduled' THEN 'scheduled'
+                WHEN c.status = 'sent' THEN 'sent'
+              END AS section) s
+             WHERE c.user_id = ${viewer.userId} AND c.deleted_at IS NULL AND s.section IS NOT NULL) ranked
+      JOIN ${sql.unnest(HOME_SECTIONS.map((section) => [section, pages[section] * pageSize]), ['text', 'int4'])} AS page(section, first)
+        ON page.section = ranked.section
+     WHERE ranked.position >= page.first AND ranked.position < page.first + ${pageSize}
+     ORDER BY ranked.section, position`);
+}
