@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../services.ts';
+import { registerAutoPauseActions } from './auto-pause.ts';
 import { registerContactCard } from './contact-card.ts';
 import { registerHomePaging } from './home-page.ts';
 import { registerListDelete } from './list-delete.ts';
@@ -8,4 +9,5 @@ export function register(app: App, services: Services): void {
   registerListDelete(app, services);
   registerContactCard(app, services);
   registerHomePaging(app, services);
+  registerAutoPauseActions(app, services);
 }
