@@ -53,7 +53,7 @@ describe('App Home with 500 campaigns', () => {
   });
 
   it('pages through a section with its buttons', async () => {
-    const more = herald.slack.homeViews.get('UADMIN')!.blocks.find((b) => b.block_id === 'home_page_sent').elements[0];
+    const more = herald.slack.homeViews.get('UADMIN')!.blocks.find((b: { block_id?: string }) => b.block_id === 'home_page_sent').elements[0];
     await herald.action(HOME_PAGE_ACTIONS.older, { user: 'UADMIN', value: more.value, view: herald.slack.homeViews.get('UADMIN') });
     expect(herald.slack.rejections).toEqual([]);
     const text = homeText('UADMIN');
