@@ -6,6 +6,7 @@ import { ensurePartitions } from './db/partitions.ts';
 import { openDatabase } from './db/pool.ts';
 import { resolveDatabaseUrl } from './db/runtime.ts';
 import { healthRoutes } from './http/health.ts';
+import { createRouteServer } from './http/server.ts';
 import type { Logger } from './log.ts';
 import type { Notifier } from './notify/notifier.ts';
 import type { Services } from './services.ts';
@@ -19,6 +20,14 @@ export function createHeraldWeb(services: Services, credentials: SlackCredential
   return { web, notifier };
 }
 
+/**
+ * What a process of each HERALD_ROLE runs. web: the Slack receiver and every public route;
+ * worker: the jobs, and only /healthz and /readyz; all: both. Processes share only the database.
+ */
+export function roleRuns(role: Config['HERALD_ROLE']): { slack: boolean; jobs: boolean } {
+  return { slack: role !== 'worker', jobs: role !== 'web' };
+}
+
 /** Wires config → database → Slack app and routes → jobs. */
 export async function startHerald(config: Config, log: Logger): Promise<RunningHerald> {
   const location = await resolveDatabaseUrl(config);
@@ -29,9 +38,12 @@ export async function startHerald(config: Config, log: Logger): Promise<RunningH
   const services: Services = { config, log, db };
   await ensurePartitions(db.primary);
 
-  const { web } = createHeraldWeb(services, slackCredentials(services));
+  const runs = roleRuns(config.HERALD_ROLE);
+  const web = runs.slack
+    ? createHeraldWeb(services, slackCredentials(services)).web
+    : createRouteServer(healthRoutes(db.primary), { port: config.PORT, host: config.HOST }, log);
   const { port } = await web.start();
-  log.info({ port, slackMode: config.slackMode }, `Herald listening on http://127.0.0.1:${port}`);
+  log.info({ port, role: config.HERALD_ROLE, slackMode: config.slackMode }, `Herald listening on http://127.0.0.1:${port}`);
 
   return {
     services,
