@@ -77,3 +77,21 @@ export async function findQuota(db: CommonQueryMethods, userId: string): Promise
   return db.one(sql.type(Quota)`
     SELECT monthly_email_limit, monthly_emails_sent FROM users WHERE id = ${userId}`);
 }
+
+const Sample = z.object({
+  email: z.string(),
+  first_name: z.string().nullable(),
+  last_name: z.string().nullable(),
+  custom_fields: z.record(z.string(), z.unknown()),
+});
+export type SampleRecipient = z.infer<typeof Sample>;
+
+/** One recipient to render a preview for (the first by id, so previews are stable). */
+export async function sampleRecipient(db: CommonQueryMethods, ref: CampaignRef, segment: Segment): Promise<SampleRecipient | null> {
+  return db.maybeOne(sql.type(Sample)`
+    SELECT t.email, t.first_name, t.last_name, t.custom_fields
+      FROM (${targetedContacts(ref, segment)}) t
+     WHERE t.status = 'subscribed'
+     ORDER BY t.id
+     LIMIT 1`);
+}

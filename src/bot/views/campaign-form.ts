@@ -1,0 +1,73 @@
+import { CAMPAIGN_NAME_MAX, type CampaignForm } from '../../campaigns/form.ts';
+import type { TemplateChoice } from '../../db/campaigns.ts';
+import { context, modal, plain, textInput, type Block, type ModalView } from './blocks.ts';
+import { CAMPAIGN_FORM_VIEW } from './campaign-ids.ts';
+
+export type CampaignFormState = {
+  /** where the campaign card is posted */
+  channel: string;
+  /** set when editing */
+  campaignId?: bigint;
+  templates: readonly TemplateChoice[];
+  lists: ReadonlyArray<{ id: bigint; name: string }>;
+  values: CampaignForm;
+};
+
+export type CampaignFormMetadata = { channel: string; campaignId?: string };
+
+const option = (text: string, value: string) => ({ text: plain(text, 75), value });
+
+function select(blockId: string, label: string, options: ReadonlyArray<{ text: string; value: string }>, initial: readonly string[], multi: boolean): Block {
+  const choices = options.slice(0, 100).map((o) => option(o.text, o.value));
+  const chosen = choices.filter((o) => initial.includes(o.value));
+  const element = multi
+    ? { type: 'multi_static_select', action_id: 'value', options: choices, ...(chosen.length ? { initial_options: chosen } : {}) }
+    : { type: 'static_select', action_id: 'value', options: choices, ...(chosen[0] ? { initial_option: chosen[0] } : {}) };
+  return { type: 'input', block_id: blockId, label: plain(label), element };
+}
+
+function picker(blockId: string, label: string, type: 'datepicker' | 'timepicker', initial: string): Block {
+  const initialKey = type === 'datepicker' ? 'initial_date' : 'initial_time';
+  return {
+    type: 'input',
+    block_id: blockId,
+    optional: true,
+    label: plain(label),
+    element: { type, action_id: 'value', ...(initial ? { [initialKey]: initial } : {}) },
+  };
+}
+
+/** The campaign form (new, edit, or drafted from a message); block ids are the form's field names. */
+export function campaignFormModal(state: CampaignFormState): ModalView {
+  const { values } = state;
+  const editing = state.campaignId !== undefined;
+  const metadata: CampaignFormMetadata = { channel: state.channel, ...(editing ? { campaignId: String(state.campaignId) } : {}) };
+  return modal({
+    callback_id: CAMPAIGN_FORM_VIEW,
+    title: editing ? 'Edit campaign' : 'New campaign',
+    submit: editing ? 'Save' : 'Create draft',
+    private_metadata: JSON.stringify(metadata),
+    blocks: [
+      textInput({ blockId: 'name', label: 'Name', initial: values.name, maxLength: CAMPAIGN_NAME_MAX, placeholder: 'Spring sale' }),
+      select('template', 'Template', state.templates.map((t) => ({ text: t.name, value: String(t.id) })), [values.templateId], false),
+      textInput({ blockId: 'subject', label: 'Subject', initial: values.subject, optional: true, maxLength: 998,
+        hint: 'Leave empty to use the template’s subject. Merge fields like {{first_name}} work.' }),
+      textInput({ blockId: 'body', label: 'Body', initial: values.body, optional: true, multiline: true, maxLength: 3000,
+        hint: editing
+          ? 'Leave empty to keep the current body (or take the new template’s, if you pick another).'
+          : 'Leave empty to use the template’s body. Plain text: blank lines start paragraphs; links and *bold* work.' }),
+      textInput({ blockId: 'from_name', label: 'From name', initial: values.fromName, optional: true, maxLength: 255 }),
+      textInput({ blockId: 'from_email', label: 'From address', initial: values.fromEmail, maxLength: 320, placeholder: 'news@example.com' }),
+      select('lists', 'Lists', state.lists.map((l) => ({ text: l.name, value: String(l.id) })), values.listIds, true),
+      context('*Audience filter* (optional): only contacts of the lists that match every condition you fill in.'),
+      textInput({ blockId: 'tags', label: 'Tagged with', initial: values.tags, optional: true, maxLength: 500,
+        hint: 'Comma-separated; a contact needs all of them.' }),
+      textInput({ blockId: 'field', label: 'Custom field equals', initial: values.field, optional: true, maxLength: 300, placeholder: 'plan=pro' }),
+      textInput({ blockId: 'engaged_days', label: 'Opened or clicked in the last N days', initial: values.engagedDays, optional: true, maxLength: 4 }),
+      context('*Send time* (optional): when to send once approved. Leave empty to decide after approval.'),
+      picker('send_date', 'Date', 'datepicker', values.sendDate),
+      picker('send_time', 'Time', 'timepicker', values.sendTime),
+      textInput({ blockId: 'timezone', label: 'Time zone', initial: values.timezone, optional: true, maxLength: 64, placeholder: 'Europe/Berlin' }),
+    ],
+  });
+}

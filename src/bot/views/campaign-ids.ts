@@ -1,0 +1,24 @@
+/** Callback and action ids of the campaign views (listed in manifest.yml where Slack needs them). */
+
+export const CAMPAIGN_FORM_VIEW = 'campaign_save';
+export const CAMPAIGN_APPROVAL_VIEW = 'campaign_approval';
+export const CAMPAIGN_SEND_TEST_VIEW = 'campaign_send_test';
+export const CAMPAIGN_RESCHEDULE_VIEW = 'campaign_reschedule';
+export const CAMPAIGN_FROM_MESSAGE_SHORTCUT = 'campaign_from_message';
+
+/** Buttons on the campaign card, the pre-flight card, the approval card and the overdue prompt. */
+export const CAMPAIGN_ACTIONS = {
+  edit: 'campaign_edit',
+  check: 'campaign_check',
+  sendTest: 'campaign_send_test_open',
+  requestApproval: 'campaign_request_approval',
+  approve: 'campaign_approve',
+  reject: 'campaign_reject',
+  schedule: 'campaign_schedule',
+  sendNow: 'campaign_send_now',
+  pause: 'campaign_pause',
+  resume: 'campaign_resume',
+  cancel: 'campaign_cancel',
+  reschedule: 'campaign_reschedule_open',
+} as const;
+export type CampaignAction = keyof typeof CAMPAIGN_ACTIONS;
