@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../services.ts';
 import { registerAutoPauseActions } from './auto-pause.ts';
+import { registerCampaignStats } from './campaign-stats.ts';
 import { registerContactCard } from './contact-card.ts';
 import { registerHomePaging } from './home-page.ts';
 import { registerListDelete } from './list-delete.ts';
@@ -10,4 +11,5 @@ export function register(app: App, services: Services): void {
   registerContactCard(app, services);
   registerHomePaging(app, services);
   registerAutoPauseActions(app, services);
+  registerCampaignStats(app, services);
 }
