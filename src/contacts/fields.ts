@@ -25,9 +25,9 @@ export function fieldKey(raw: string): string | null {
 
 export const MAX_TAGS = 50;
 
-/** "VIP, beta ,vip" → ['beta', 'vip']: trimmed, lower case, unique, sorted. */
+/** "VIP, beta ,vip" or Mailchimp's "\"VIP\",\"beta\"" → ['beta', 'vip']: unquoted, trimmed, lower case, unique, sorted. */
 export function parseTags(raw: string): string[] {
-  const tags = raw.split(/[,;]/).map((tag) => tag.trim().toLowerCase().slice(0, 64)).filter(Boolean);
+  const tags = raw.split(/[,;]/).map((tag) => tag.trim().replace(/^"+|"+$/g, '').trim().toLowerCase().slice(0, 64)).filter(Boolean);
   return [...new Set(tags)].sort().slice(0, MAX_TAGS);
 }
 

@@ -29,6 +29,8 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
   const rejections: Array<{ method: string; error: string }> = [];
   const responses: Array<{ path: string; body: any }> = [];
   const uploads: Array<{ fileId: string; bytes: Buffer; contentType?: string }> = [];
+  /** Ids of files downloaded (with or without a valid token). */
+  const downloads: string[] = [];
   const messages: Message[] = [];
   const views = new Map<string, Block>();
   const homeViews = new Map<string, Block>();
@@ -55,6 +57,7 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
       return res.end('OK');
     }
     if (url.pathname.startsWith('/files/')) {
+      downloads.push(url.pathname.slice('/files/'.length));
       const file = files.get(url.pathname.slice('/files/'.length));
       if (!file || !String(req.headers.authorization ?? '').startsWith(`Bearer ${BOT_TOKEN_PREFIX}`)) {
         res.writeHead(404);
@@ -161,6 +164,7 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
     rejections,
     responses,
     uploads,
+    downloads,
     messages,
     views,
     homeViews,

@@ -188,8 +188,11 @@ export async function startTestHerald(options: { env?: Record<string, string>; d
       };
       return observe(() => postSigned(eventsUrl, SIGNING_SECRET, interactiveBody(payload)));
     },
-    /** Clicks a button (or picks an option) with `actionId`, in a message or in a view. */
-    action(actionId: string, options: As & { value?: string; blockId?: string; view?: Json; message?: Json } = {}): Promise<Outcome> {
+    /**
+     * Clicks a button (or picks an option) with `actionId`, in a message or in a view; in a
+     * view, `values` by input block_id are its current state (other inputs keep their initial values).
+     */
+    action(actionId: string, options: As & { value?: string; blockId?: string; view?: Json; values?: Record<string, unknown>; message?: Json } = {}): Promise<Outcome> {
       const { user, team, channel } = who(options);
       const responseId = nextId('act');
       const payload = {
@@ -197,7 +200,8 @@ export async function startTestHerald(options: { env?: Record<string, string>; d
         api_app_id: 'AHERALD', trigger_id: nextId('trigger.'),
         ...(options.view
           ? { view: { id: options.view.id ?? nextId('V'), type: options.view.type ?? 'modal', callback_id: options.view.callback_id,
-              private_metadata: options.view.private_metadata ?? '', blocks: options.view.blocks, state: { values: {} } } }
+              private_metadata: options.view.private_metadata ?? '', blocks: options.view.blocks, hash: options.view.hash ?? 'hash',
+              state: { values: stateOf(options.view, options.values ?? {}) } } }
           : { channel: { id: channel }, message: options.message ?? { ts: '1700000000.000001', text: '' },
               container: { type: 'message', channel_id: channel, message_ts: options.message?.ts ?? '1700000000.000001' },
               response_url: slack.responseUrl(responseId) }),

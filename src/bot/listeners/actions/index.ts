@@ -3,12 +3,14 @@ import type { Services } from '../../../services.ts';
 import { registerAutoPauseActions } from './auto-pause.ts';
 import { registerCampaignStats } from './campaign-stats.ts';
 import { registerContactCard } from './contact-card.ts';
+import { registerImportActions } from './imports.ts';
 import { registerHomePaging } from './home-page.ts';
 import { registerListDelete } from './list-delete.ts';
 
 export function register(app: App, services: Services): void {
   registerListDelete(app, services);
   registerContactCard(app, services);
+  registerImportActions(app, services);
   registerHomePaging(app, services);
   registerAutoPauseActions(app, services);
   registerCampaignStats(app, services);

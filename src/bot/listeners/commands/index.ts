@@ -3,6 +3,7 @@ import type { Services } from '../../../services.ts';
 import { accountCommands } from './accounts.ts';
 import { contactCommands } from './contacts.ts';
 import { helpFor, withHelp } from './help.ts';
+import { importCommands } from './imports.ts';
 import { listCommands } from './lists.ts';
 import { reportCommands } from './reports.ts';
 import { heraldCommand, type SubcommandGroup } from './router.ts';
@@ -11,6 +12,7 @@ import { heraldCommand, type SubcommandGroup } from './router.ts';
 const SUBCOMMAND_GROUPS: readonly SubcommandGroup[] = [
   listCommands,
   contactCommands,
+  importCommands,
   reportCommands,
   accountCommands,
 ];

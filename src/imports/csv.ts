@@ -1,0 +1,104 @@
+import { isUtf8 } from 'node:buffer';
+import chardet from 'chardet';
+import { CsvError } from 'csv-parse';
+import { parse } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
+import { UserError } from '../errors.ts';
+
+/** Files larger than this are refused before they are downloaded or parsed. */
+export const MAX_IMPORT_BYTES = 25 * 1024 * 1024;
+export const MAX_IMPORT_ROWS = 500_000;
+
+export type ParsedCsv = {
+  encoding: string;
+  delimiter: string;
+  /** Header names as written (trimmed), one per column. */
+  headers: string[];
+  /** Data rows (the header excluded), each with the file line it starts on. */
+  rows: string[][];
+  lines: number[];
+};
+
+const DELIMITERS = [',', ';', '\t', '|'] as const;
+const SAMPLE_BYTES = 64 * 1024;
+
+function hasBom(bytes: Buffer, bom: number[]): boolean {
+  return bom.every((byte, i) => bytes[i] === byte);
+}
+
+/**
+ * Bytes → text: a BOM decides (UTF-8, UTF-16 LE/BE); otherwise valid UTF-8 is UTF-8, and
+ * anything else is decoded as what chardet recognises (Windows-1252 when it cannot tell).
+ * NUL bytes outside UTF-16 mean the file is not text at all.
+ */
+export function decodeCsv(bytes: Buffer): { text: string; encoding: string } {
+  if (hasBom(bytes, [0xef, 0xbb, 0xbf])) return { text: bytes.subarray(3).toString('utf8'), encoding: 'UTF-8 (BOM)' };
+  if (hasBom(bytes, [0xff, 0xfe])) return { text: iconv.decode(bytes.subarray(2), 'utf16le'), encoding: 'UTF-16 LE' };
+  if (hasBom(bytes, [0xfe, 0xff])) return { text: iconv.decode(bytes.subarray(2), 'utf16be'), encoding: 'UTF-16 BE' };
+  if (bytes.subarray(0, SAMPLE_BYTES).includes(0)) {
+    throw new UserError('This file is not a CSV text file (it contains binary data). Export your contacts as CSV and upload that.');
+  }
+  if (isUtf8(bytes)) return { text: bytes.toString('utf8'), encoding: 'UTF-8' };
+  const detected = chardet.detect(bytes.subarray(0, SAMPLE_BYTES));
+  const encoding = detected && iconv.encodingExists(detected) && !detected.startsWith('UTF') ? detected : 'windows-1252';
+  return { text: iconv.decode(bytes, encoding), encoding };
+}
+
+/** The delimiter used most in the header line, outside quotes (comma when there is none). */
+export function detectDelimiter(text: string): string {
+  const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (const char of text.slice(0, SAMPLE_BYTES)) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && (char === '\n' || char === '\r')) break;
+    else if (!quoted && counts.has(char)) counts.set(char, (counts.get(char) ?? 0) + 1);
+  }
+  return [...counts].reduce((best, entry) => (entry[1] > best[1] ? entry : best), [',', 0] as [string, number])[0];
+}
+
+function readError(error: CsvError): UserError {
+  const line = (error as CsvError & { lines?: number }).lines;
+  const where = line ? ` (line ${line})` : '';
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED') return new UserError(`A quoted value is never closed${where}. Check the quotes in the file.`);
+  return new UserError(`The file could not be read as CSV${where}: ${error.message.split(':')[0]}.`);
+}
+
+/** Decodes and parses a CSV file; UserErrors for empty, binary, unreadable or oversized files. */
+export function readCsv(bytes: Buffer): ParsedCsv {
+  if (bytes.length > MAX_IMPORT_BYTES) throw fileTooLarge(bytes.length);
+  const { text, encoding } = decodeCsv(bytes);
+  if (text.trim() === '') throw new UserError('The file is empty. Export your contacts with a header row and at least one contact.');
+  const delimiter = detectDelimiter(text);
+  let records: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    records = parse(text, { delimiter, info: true, relax_column_count: true, skip_empty_lines: true, to: MAX_IMPORT_ROWS + 2 }) as unknown as typeof records;
+  } catch (error) {
+    if (error instanceof CsvError) throw readError(error);
+    throw error;
+  }
+  const [header, ...data] = records;
+  if (!header || data.length === 0) throw new UserError('The file has a header row but no contacts.');
+  if (data.length > MAX_IMPORT_ROWS) throw new UserError(`The file has more than ${MAX_IMPORT_ROWS.toLocaleString('en-US')} rows. Split it into smaller files.`);
+  return {
+    encoding,
+    delimiter,
+    headers: header.record.map((name) => name.trim()),
+    rows: data.map((entry) => entry.record),
+    // info.lines is the line a record ends on; a quoted value with newlines started earlier
+    lines: data.map((entry) => entry.info.lines - newlinesIn(entry.record)),
+  };
+}
+
+function newlinesIn(record: readonly string[]): number {
+  let count = 0;
+  for (const value of record) {
+    if (!value.includes('\n')) continue;
+    for (const char of value) if (char === '\n') count += 1;
+  }
+  return count;
+}
+
+export function fileTooLarge(bytes: number): UserError {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return new UserError(`The file is ${mb(bytes)}; Herald imports files up to ${mb(MAX_IMPORT_BYTES)}. Split it into smaller files.`);
+}
