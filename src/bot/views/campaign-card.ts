@@ -26,6 +26,7 @@ const BUTTONS: Record<CampaignAction, { text: string; style?: 'primary' | 'dange
   resume: { text: 'Resume', style: 'primary' },
   cancel: { text: 'Cancel campaign', style: 'danger', confirm: 'Cancel this campaign? It will never be sent (again).' },
   reschedule: { text: 'Reschedule…' },
+  stats: { text: 'Stats' },
 };
 
 /** The buttons that make sense in each state (the domain still checks every click). */
@@ -38,9 +39,9 @@ function actionsFor(campaign: Campaign, started: boolean, now: Date): CampaignAc
       'sendNow', 'reschedule', 'cancel',
     ],
     scheduled: ['sendNow', 'pause', 'reschedule', 'cancel'],
-    sending: ['pause', 'cancel'],
-    paused: ['resume', ...(started ? [] : (['reschedule'] as const)), 'cancel'],
-    sent: [],
+    sending: ['pause', 'cancel', 'stats'],
+    paused: ['resume', ...(started ? [] : (['reschedule'] as const)), 'cancel', ...(started ? (['stats'] as const) : [])],
+    sent: ['stats'],
     cancelled: [],
     failed: [],
   };

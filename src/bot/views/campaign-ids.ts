@@ -20,5 +20,7 @@ export const CAMPAIGN_ACTIONS = {
   resume: 'campaign_resume',
   cancel: 'campaign_cancel',
   reschedule: 'campaign_reschedule_open',
+  /** handled by the reports code (src/bot/listeners/actions/campaign-stats.ts) */
+  stats: 'campaign_stats',
 } as const;
 export type CampaignAction = keyof typeof CAMPAIGN_ACTIONS;

@@ -1,8 +1,9 @@
 import type { CampaignCounters, Quota } from '../../db/reports.ts';
 import { percent, softBounces, type AccountOverview, type CampaignStats } from '../../reports/stats.ts';
+import { CAMPAIGN_ACTIONS } from './campaign-ids.ts';
 import { button, context, escapeMrkdwn, header, section, truncate, type Block } from './blocks.ts';
 
-export const STATS_ACTION = 'campaign_stats';
+export const STATS_ACTION = CAMPAIGN_ACTIONS.stats;
 export const RESEND_NON_OPENERS_ACTION = 'resend_non_openers';
 
 export type Message = { text: string; blocks: Block[] };

@@ -77,7 +77,7 @@ describe('campaign card', () => {
     expect(ids(campaign({ status: 'approved', scheduled_at: new Date('2030-04-01T00:00:00Z') }))).not.toContain(CAMPAIGN_ACTIONS.schedule);
     expect(ids(campaign({ status: 'scheduled' }))).toEqual(expect.arrayContaining([CAMPAIGN_ACTIONS.pause, CAMPAIGN_ACTIONS.reschedule]));
     expect(ids(campaign({ status: 'paused' }))).toContain(CAMPAIGN_ACTIONS.resume);
-    expect(ids(campaign({ status: 'sent' }))).toEqual([]);
+    expect(ids(campaign({ status: 'sent' }))).toEqual([CAMPAIGN_ACTIONS.stats]);
   });
 
   it('shows progress and headline stats once sending', () => {
