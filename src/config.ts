@@ -31,7 +31,15 @@ const ConfigSchema = z.object({
   SLACK_API_URL: optionalUrl(['http:', 'https:']),
   SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
   SMTP_RATE_PER_SECOND: z.coerce.number().positive().default(50),
+  SMTP_ACCOUNT_RATE_PER_SECOND: z.coerce.number().positive().optional(),
+  MAIL_FROM: z.email().optional(),
   UNSUBSCRIBE_MAILTO: z.email().optional(),
+  DELIVERED_ON: z.enum(['acceptance', 'webhook']).default('acceptance'),
+  SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).max(100).default(3),
+  SES_TOPIC_ARNS: z
+    .string()
+    .transform((value) => value.split(',').map((arn) => arn.trim()).filter(Boolean))
+    .optional(),
   /** months of email_events kept; older month partitions are dropped by the daily roller */
   EVENT_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

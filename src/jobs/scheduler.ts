@@ -13,6 +13,8 @@ export type Job = {
   run: () => Promise<unknown>;
   /** also run once right after start (catching up on what was missed while down) */
   runOnStart?: boolean;
+  /** called on stop before waiting for a running execution: ask it to finish early (e.g. after the batch in hand) */
+  interrupt?: () => void;
   /** called on stop after the schedule is halted (e.g. flush buffers, release leases) */
   stop?: () => Promise<void>;
 };
@@ -36,6 +38,7 @@ export function startJobs(jobs: readonly Job[], log: Logger): RunningJobs {
   return {
     async stop() {
       await Promise.all(tasks.map((task) => task.stop()));
+      for (const job of jobs) job.interrupt?.();
       await Promise.all(running);
       for (const job of jobs) await job.stop?.();
       await Promise.all(tasks.map((task) => task.destroy()));

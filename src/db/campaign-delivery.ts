@@ -1,0 +1,117 @@
+import { sql, type CommonQueryMethods } from 'slonik';
+import { z } from 'zod';
+import type { CampaignRef } from '../notify/notifier.ts';
+
+/** The campaign queries of the dispatcher: finding work, and the status changes sending makes. */
+
+const Ref = z.object({ user_id: z.string(), id: z.bigint() });
+const toRef = (row: z.infer<typeof Ref>): CampaignRef => ({ userId: row.user_id, campaignId: row.id });
+
+/** Campaigns whose time has come, across accounts (each is then handled within its own account). */
+export async function findDueCampaigns(db: CommonQueryMethods, limit: number): Promise<CampaignRef[]> {
+  const rows = await db.any(sql.type(Ref)`
+    SELECT user_id, id FROM campaigns
+     WHERE status = 'scheduled' AND scheduled_at <= now() AND deleted_at IS NULL
+     ORDER BY scheduled_at LIMIT ${limit}`);
+  return rows.map(toRef);
+}
+
+/** Campaigns being sent, across accounts. */
+export async function findSendingCampaigns(db: CommonQueryMethods): Promise<CampaignRef[]> {
+  const rows = await db.any(sql.type(Ref)`
+    SELECT user_id, id FROM campaigns WHERE status = 'sending' AND deleted_at IS NULL ORDER BY scheduled_at NULLS FIRST, id`);
+  return rows.map(toRef);
+}
+
+const Plan = z.object({ segment: z.unknown(), materialised: z.boolean() });
+
+/** Who a campaign goes to, and whether its ledger is already written (a campaign resumed after a pause). */
+export async function sendingPlan(db: CommonQueryMethods, ref: CampaignRef): Promise<z.infer<typeof Plan>> {
+  return db.one(sql.type(Plan)`
+    SELECT segment, recipients_materialized_at IS NOT NULL AS materialised FROM campaigns
+     WHERE user_id = ${ref.userId} AND id = ${ref.campaignId}`);
+}
+
+/** Marks the ledger written and stores its size. */
+export async function markMaterialised(db: CommonQueryMethods, ref: CampaignRef): Promise<number> {
+  return db.oneFirst(sql.type(z.object({ recipients_total: z.number() }))`
+    UPDATE campaigns SET recipients_materialized_at = now(),
+           recipients_total = (SELECT count(*) FROM campaign_recipients
+                                WHERE user_id = ${ref.userId} AND campaign_id = ${ref.campaignId})
+     WHERE user_id = ${ref.userId} AND id = ${ref.campaignId}
+    RETURNING recipients_total`);
+}
+
+const CampaignForSend = z.object({
+  status: z.string(),
+  subject: z.string(),
+  html_content: z.string(),
+  text_content: z.string().nullable(),
+  from_name: z.string().nullable(),
+  from_email: z.string().nullable(),
+  reply_to: z.string().nullable(),
+  content_hash: z.string(),
+  postal_address: z.string().nullable(),
+  account_from_email: z.string().nullable(),
+  account_from_name: z.string().nullable(),
+});
+export type CampaignForSend = z.infer<typeof CampaignForSend>;
+
+/** What a message is made of: the campaign's content and sender, and the account's footer settings. */
+export async function loadCampaignForSend(db: CommonQueryMethods, ref: CampaignRef): Promise<CampaignForSend | null> {
+  return db.maybeOne(sql.type(CampaignForSend)`
+    SELECT c.status, c.subject, c.html_content, c.text_content, c.from_name, c.from_email, c.reply_to,
+           campaign_content_hash(c) AS content_hash,
+           u.settings ->> 'postal_address' AS postal_address,
+           u.settings ->> 'default_from_email' AS account_from_email,
+           u.settings ->> 'default_from_name' AS account_from_name
+      FROM campaigns c JOIN users u ON u.id = c.user_id
+     WHERE c.user_id = ${ref.userId} AND c.id = ${ref.campaignId} AND c.deleted_at IS NULL`);
+}
+
+const Account = z.object({
+  sendable: z.boolean(),
+  subscription_status: z.string(),
+  monthly_email_limit: z.number(),
+  remaining: z.number(),
+});
+export type AccountAllowance = z.infer<typeof Account>;
+
+/**
+ * Locks the account row for the claim: the quota check and its increment happen with no
+ * other claim in between, so concurrent dispatchers never send past the limit. Trialing
+ * accounts send like active ones; cancelled, past-due and deleted accounts do not.
+ */
+export async function lockAccountAllowance(db: CommonQueryMethods, userId: string): Promise<AccountAllowance> {
+  return db.one(sql.type(Account)`
+    SELECT subscription_status IN ('active', 'trialing') AND deleted_at IS NULL AS sendable, subscription_status,
+           monthly_email_limit, greatest(0, monthly_email_limit - monthly_emails_sent) AS remaining
+      FROM users WHERE id = ${userId} FOR UPDATE`);
+}
+
+/** Counts emails against the monthly quota (negative: gives back what was claimed but not sent). */
+export async function chargeQuota(db: CommonQueryMethods, userId: string, emails: number): Promise<void> {
+  if (emails === 0) return;
+  await db.query(sql.unsafe`
+    UPDATE users SET monthly_emails_sent = greatest(0, monthly_emails_sent + ${emails}) WHERE id = ${userId}`);
+}
+
+/** The current status, read inside the claim so a pause or cancel stops the very next batch. */
+export async function campaignStatus(db: CommonQueryMethods, ref: CampaignRef): Promise<string | null> {
+  return db.maybeOneFirst(sql.type(z.object({ status: z.string() }))`
+    SELECT status FROM campaigns WHERE user_id = ${ref.userId} AND id = ${ref.campaignId} AND deleted_at IS NULL`);
+}
+
+const PreviewContact = z.object({
+  email: z.string(),
+  first_name: z.string().nullable(),
+  last_name: z.string().nullable(),
+  custom_fields: z.record(z.string(), z.unknown()),
+});
+
+/** A contact of the account to render a test email for. */
+export async function findPreviewContact(db: CommonQueryMethods, userId: string, contactId: bigint): Promise<z.infer<typeof PreviewContact> | null> {
+  return db.maybeOne(sql.type(PreviewContact)`
+    SELECT email, first_name, last_name, custom_fields FROM contacts
+     WHERE user_id = ${userId} AND id = ${contactId} AND deleted_at IS NULL`);
+}

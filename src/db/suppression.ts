@@ -1,0 +1,42 @@
+import { sql, type CommonQueryMethods } from 'slonik';
+import { z } from 'zod';
+
+/**
+ * Counts a soft bounce; the contact becomes 'bounced' (suppressed) when it reaches `limit`.
+ * Returns true when this bounce suppressed it.
+ */
+export async function recordSoftBounce(db: CommonQueryMethods, userId: string, contactId: bigint, limit: number): Promise<boolean> {
+  const row = await db.maybeOne(sql.type(z.object({ suppressed: z.boolean() }))`
+    UPDATE contacts
+       SET soft_bounce_count = soft_bounce_count + 1,
+           status = CASE WHEN status = 'subscribed' AND soft_bounce_count + 1 >= ${limit} THEN 'bounced' ELSE status END
+     WHERE user_id = ${userId} AND id = ${contactId}
+    RETURNING status = 'bounced' AND soft_bounce_count = ${limit} AS suppressed`);
+  return row?.suppressed ?? false;
+}
+
+const Status = z.object({ email: z.string(), status: z.string(), deleted: z.boolean() });
+
+export async function contactStatus(db: CommonQueryMethods, userId: string, contactId: bigint): Promise<z.infer<typeof Status> | null> {
+  return db.maybeOne(sql.type(Status)`
+    SELECT email, status, deleted_at IS NOT NULL AS deleted FROM contacts WHERE user_id = ${userId} AND id = ${contactId}`);
+}
+
+/**
+ * Suppresses a contact: unsubscribed (by the person), bounced or complained (by the provider).
+ * A stronger reason overrides a weaker one (complained > bounced > unsubscribed); nothing
+ * ever makes a suppressed contact 'subscribed' again here.
+ */
+export async function suppressContact(
+  db: CommonQueryMethods,
+  userId: string,
+  contactId: bigint,
+  status: 'unsubscribed' | 'bounced' | 'complained',
+): Promise<boolean> {
+  const weaker = { unsubscribed: ['subscribed'], bounced: ['subscribed', 'unsubscribed'], complained: ['subscribed', 'unsubscribed', 'bounced'] }[status];
+  const row = await db.maybeOne(sql.type(z.object({ id: z.bigint() }))`
+    UPDATE contacts SET status = ${status}
+     WHERE user_id = ${userId} AND id = ${contactId} AND status = ANY(${sql.array(weaker, 'text')})
+    RETURNING id`);
+  return row !== null;
+}

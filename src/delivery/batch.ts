@@ -1,0 +1,148 @@
+import type { CommonQueryMethods } from 'slonik';
+import { campaignStatus, chargeQuota, loadCampaignForSend, lockAccountAllowance } from '../db/campaign-delivery.ts';
+import { insertEvents, type NewEvent } from '../db/events.ts';
+import { claimRecipients, countRecipients, recordOutcomes, type ClaimedRecipient, type SendOutcome } from '../db/recipients.ts';
+import { classifySendError } from '../mail/smtp-errors.ts';
+import type { CampaignRef, Notice } from '../notify/notifier.ts';
+import { composeMessage, type PreparedCampaign } from './compose.ts';
+import { tell, type DeliveryContext, type DispatchOptions } from './context.ts';
+import { accountPausedNotice, failedNotice, finishedNotice, quotaPausedNotice } from './notices.ts';
+import { finishSending, stopSending } from './transitions.ts';
+
+type Claim = { kind: 'claimed'; recipients: readonly ClaimedRecipient[] } | { kind: 'stopped' } | { kind: 'paused'; notice: Notice };
+
+const MAX_RETRY_SECONDS = 3_600;
+
+/**
+ * Claims, sends and records one batch of a sending campaign; finishes the campaign when
+ * nothing is left. Returns how many recipients were claimed (0: nothing to do right now).
+ */
+export async function sendNextBatch(context: DeliveryContext, ref: CampaignRef): Promise<number> {
+  const campaign = await loadCampaignForSend(context.db, ref);
+  if (campaign?.status !== 'sending') return 0;
+  let prepared: PreparedCampaign;
+  try {
+    prepared = context.campaigns.get(ref, campaign);
+  } catch (error) {
+    await failCampaign(context, ref, `the email template has an error: ${(error as Error).message}`);
+    return 0;
+  }
+  const claim = await context.db.transaction((tx) => claimBatch(tx, ref, prepared, context.options));
+  if (claim.kind === 'paused') await tell(context, ref, claim.notice);
+  if (claim.kind !== 'claimed') return 0;
+  if (claim.recipients.length === 0) {
+    await finishCampaign(context, ref);
+    return 0;
+  }
+  const sending = claim.recipients.filter((r) => r.status === 'sending');
+  const outcomes = await mapConcurrent(sending, context.options.concurrency, (r) => sendOne(context, prepared, r));
+  await context.db.transaction((tx) => recordBatch(tx, ref, outcomes, context.options));
+  return claim.recipients.length;
+}
+
+/**
+ * The claim transaction: the account row is locked first (quota and status are read and
+ * charged with no other claim in between), then the campaign status is checked, so a
+ * pause or cancel stops the next batch. Committed before any message goes out.
+ */
+async function claimBatch(tx: CommonQueryMethods, ref: CampaignRef, prepared: PreparedCampaign, options: DispatchOptions): Promise<Claim> {
+  const account = await lockAccountAllowance(tx, ref.userId);
+  if ((await campaignStatus(tx, ref)) !== 'sending') return { kind: 'stopped' };
+  if (!account.sendable) return pause(tx, ref, accountPausedNotice(account.subscription_status), 'account not active');
+  if (account.remaining === 0) {
+    const counts = await countRecipients(tx, ref);
+    if (counts.pending === 0) return { kind: 'claimed', recipients: [] };
+    return pause(tx, ref, quotaPausedNotice(account.monthly_email_limit, counts.sent, counts.pending), 'monthly quota used up');
+  }
+  const recipients = await claimRecipients(tx, ref, {
+    limit: Math.min(options.batchSize, account.remaining),
+    leaseSeconds: options.leaseSeconds,
+    messageIdDomain: prepared.messageIdDomain,
+  });
+  await chargeQuota(tx, ref.userId, recipients.filter((r) => r.status === 'sending').length);
+  return { kind: 'claimed', recipients };
+}
+
+async function pause(tx: CommonQueryMethods, ref: CampaignRef, notice: Notice, reason: string): Promise<Claim> {
+  return (await stopSending(tx, ref, 'paused', reason)) ? { kind: 'paused', notice } : { kind: 'stopped' };
+}
+
+async function sendOne(context: DeliveryContext, campaign: PreparedCampaign, recipient: ClaimedRecipient): Promise<SendOutcome> {
+  const attempt = { contactId: recipient.contact_id, messageId: recipient.message_id ?? '' };
+  let message;
+  try {
+    message = await composeMessage(context.compose, campaign, {
+      contactId: recipient.contact_id,
+      messageId: attempt.messageId,
+      email: recipient.email,
+      first_name: recipient.first_name,
+      last_name: recipient.last_name,
+      custom_fields: recipient.custom_fields,
+    });
+  } catch (error) {
+    // nothing was sent: a later attempt may succeed (e.g. the database was briefly unreachable)
+    context.log.error({ err: error, campaignId: String(campaign.ref.campaignId) }, 'composing a message failed');
+    return retry(attempt, recipient.attempts, `could not compose the message: ${(error as Error).message}`, context.options);
+  }
+  await context.limiter.wait(campaign.ref.userId);
+  try {
+    await context.transport.send(message);
+    return { ...attempt, outcome: 'sent' };
+  } catch (error) {
+    const failure = classifySendError(error);
+    if (failure.outcome === 'retry') return retry(attempt, recipient.attempts, failure.reason, context.options);
+    return { ...attempt, outcome: failure.outcome, error: failure.reason };
+  }
+}
+
+function retry(attempt: { contactId: bigint; messageId: string }, attempts: number, error: string, options: DispatchOptions): SendOutcome {
+  const retryInSeconds = Math.min(MAX_RETRY_SECONDS, options.retryBaseSeconds * 2 ** Math.max(0, attempts - 1));
+  return { ...attempt, outcome: 'retry', error, retryInSeconds, finalAttempt: attempts >= options.maxAttempts };
+}
+
+/**
+ * The outcome transaction. Lock order as everywhere: the account (only when quota is given
+ * back), then 'sent' events (whose stats trigger locks the campaign, then recipients), then
+ * the recipient rows. Claimed-but-not-sent messages are given back to the quota.
+ */
+async function recordBatch(tx: CommonQueryMethods, ref: CampaignRef, outcomes: readonly SendOutcome[], options: DispatchOptions) {
+  const notSent = outcomes.filter((o) => o.outcome === 'failed' || o.outcome === 'retry').length;
+  if (notSent > 0) await lockAccountAllowance(tx, ref.userId);
+  const at = new Date();
+  const sentEvent = (o: SendOutcome, type: 'sent' | 'delivered'): NewEvent => ({ ...ref, contactId: o.contactId, type, at });
+  const sent = outcomes.filter((o) => o.outcome === 'sent');
+  await insertEvents(tx, [
+    ...sent.map((o) => sentEvent(o, 'sent')),
+    ...(options.deliveredOnAcceptance ? sent.map((o) => sentEvent(o, 'delivered')) : []),
+  ]);
+  await recordOutcomes(tx, ref, outcomes);
+  await chargeQuota(tx, ref.userId, -notSent);
+}
+
+async function finishCampaign(context: DeliveryContext, ref: CampaignRef): Promise<void> {
+  const counts = await context.db.transaction(async (tx) => {
+    const finalCounts = await countRecipients(tx, ref);
+    return (await finishSending(tx, ref, finalCounts)) ? finalCounts : null;
+  });
+  if (!counts) return;
+  context.campaigns.forget(ref);
+  await tell(context, ref, finishedNotice({ campaignId: ref.campaignId, ...counts }));
+}
+
+async function failCampaign(context: DeliveryContext, ref: CampaignRef, reason: string): Promise<void> {
+  if (await stopSending(context.db, ref, 'failed', reason)) await tell(context, ref, failedNotice(`${reason}. Nothing more is sent; fix it and schedule the campaign again.`));
+}
+
+/** Runs `work` over `items` with at most `limit` in flight, results in input order. */
+async function mapConcurrent<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

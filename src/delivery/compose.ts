@@ -1,0 +1,99 @@
+import type { CampaignForSend } from '../db/campaign-delivery.ts';
+import { ensureCampaignLinks } from '../db/links.ts';
+import type { DatabasePool } from '../db/pool.ts';
+import { findLinks, rewriteLinks } from '../mail/links.ts';
+import { beforeBodyEnd } from '../mail/html-text.ts';
+import { messageIdDomain, type OutgoingMessage } from '../mail/message.ts';
+import { compileCampaign, personalise, type CompiledCampaign, type MergeContact } from '../mail/render.ts';
+import type { CampaignRef } from '../notify/notifier.ts';
+import type { TrackingUrls } from '../tracking/urls.ts';
+
+/** A campaign ready to be personalised: templates compiled once, links registered as they are met. */
+export type PreparedCampaign = {
+  ref: CampaignRef;
+  contentHash: string;
+  compiled: CompiledCampaign;
+  from: { name: string | null; address: string };
+  replyTo: string | null;
+  messageIdDomain: string;
+  /** campaign_links ids by URL */
+  linkIds: Map<string, bigint>;
+};
+
+export type Recipient = MergeContact & { contactId: bigint; messageId: string };
+
+export type ComposeContext = { db: DatabasePool; urls: TrackingUrls; defaultFrom: string; unsubscribeMailto?: string };
+
+/** Throws when a template does not compile (the message names the line). */
+export function prepareCampaign(ref: CampaignRef, campaign: CampaignForSend, defaultFrom: string): PreparedCampaign {
+  const fromAddress = campaign.from_email ?? campaign.account_from_email ?? defaultFrom;
+  return {
+    ref,
+    contentHash: campaign.content_hash,
+    compiled: compileCampaign({
+      subject: campaign.subject,
+      html: campaign.html_content,
+      text: campaign.text_content,
+      postalAddress: campaign.postal_address,
+    }),
+    from: { name: campaign.from_name ?? campaign.account_from_name, address: fromAddress },
+    replyTo: campaign.reply_to,
+    messageIdDomain: messageIdDomain(fromAddress),
+    linkIds: new Map(),
+  };
+}
+
+/** Compiled campaigns by account and id, recompiled when the content changes. */
+export function createCampaignCache(defaultFrom: string) {
+  const cache = new Map<string, PreparedCampaign>();
+  return {
+    get(ref: CampaignRef, campaign: CampaignForSend): PreparedCampaign {
+      const key = `${ref.userId}/${ref.campaignId}`;
+      const cached = cache.get(key);
+      if (cached?.contentHash === campaign.content_hash) return cached;
+      const prepared = prepareCampaign(ref, campaign, defaultFrom);
+      cache.set(key, prepared);
+      return prepared;
+    },
+    forget(ref: CampaignRef) {
+      cache.delete(`${ref.userId}/${ref.campaignId}`);
+    },
+  };
+}
+
+/**
+ * One recipient's message: merge fields filled, links rewritten to signed click URLs
+ * (registered in campaign_links the first time they appear), an open pixel, the footer,
+ * the unsubscribe headers. Links to Herald itself (the unsubscribe page) stay as they are.
+ */
+export async function composeMessage(context: ComposeContext, campaign: PreparedCampaign, recipient: Recipient): Promise<OutgoingMessage> {
+  const claims = { userId: campaign.ref.userId, campaignId: campaign.ref.campaignId, contactId: recipient.contactId };
+  const unsubscribeUrl = context.urls.unsubscribe(claims);
+  const personal = personalise(campaign.compiled, recipient, unsubscribeUrl);
+  await registerLinks(context, campaign, personal.html);
+  const tracked = rewriteLinks(personal.html, (url) => {
+    const linkId = campaign.linkIds.get(url);
+    return linkId === undefined ? null : context.urls.click(claims, linkId);
+  });
+  return {
+    from: campaign.from,
+    replyTo: campaign.replyTo,
+    to: recipient.email,
+    subject: personal.subject,
+    html: beforeBodyEnd(tracked, openPixel(context.urls.open(claims))),
+    text: personal.text,
+    messageId: recipient.messageId,
+    unsubscribeUrl,
+    unsubscribeMailto: context.unsubscribeMailto,
+  };
+}
+
+async function registerLinks(context: ComposeContext, campaign: PreparedCampaign, html: string): Promise<void> {
+  const unknown = findLinks(html).filter((link) => !campaign.linkIds.has(link.url) && !link.url.startsWith(`${context.urls.base}/`));
+  if (unknown.length === 0) return;
+  for (const link of await ensureCampaignLinks(context.db, campaign.ref, unknown)) campaign.linkIds.set(link.url, link.id);
+}
+
+function openPixel(url: string): string {
+  return `<img src="${url}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">`;
+}

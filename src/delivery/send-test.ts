@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { findPreviewContact, loadCampaignForSend } from '../db/campaign-delivery.ts';
+import type { DatabasePool } from '../db/pool.ts';
+import { UserError } from '../errors.ts';
+import type { MailTransport } from '../mail/transport.ts';
+import type { MergeContact } from '../mail/render.ts';
+import { personalise } from '../mail/render.ts';
+import type { CampaignRef } from '../notify/notifier.ts';
+import { TEST_SEND_TOKEN } from '../tracking/routes.ts';
+import { prepareCampaign } from './compose.ts';
+
+export const MAX_TEST_ADDRESSES = 5;
+
+const SAMPLE_CONTACT: MergeContact = { email: 'sample@example.com', first_name: 'Alex', last_name: 'Sample', custom_fields: {} };
+
+const Addresses = z.array(z.email()).min(1).max(MAX_TEST_ADDRESSES);
+
+export type SendTestDeps = { db: DatabasePool; transport: MailTransport; publicUrl: string; defaultFrom: string; unsubscribeMailto?: string };
+
+/**
+ * Pre-flight "send test": the campaign rendered for one contact (a real one, or a sample)
+ * and sent to the given addresses with "[Test]" in the subject. It touches nothing of the
+ * campaign's delivery: no ledger row, no event, no quota, no tracked links; its
+ * unsubscribe link only explains that it is a test.
+ */
+export async function sendTestEmail(
+  deps: SendTestDeps,
+  ref: CampaignRef,
+  input: { to: readonly string[]; contactId?: bigint },
+): Promise<{ sentTo: string[] }> {
+  const to = Addresses.safeParse(input.to.map((address) => address.trim().toLowerCase()));
+  if (!to.success) throw new UserError(`Give 1 to ${MAX_TEST_ADDRESSES} valid email addresses to send the test to.`);
+  const campaign = await loadCampaignForSend(deps.db, ref);
+  if (!campaign) throw new UserError('That campaign no longer exists.');
+  const contact = input.contactId === undefined ? SAMPLE_CONTACT : await findPreviewContact(deps.db, ref.userId, input.contactId);
+  if (!contact) throw new UserError('That contact no longer exists; pick another one for the test.');
+  let prepared;
+  try {
+    prepared = prepareCampaign(ref, campaign, deps.defaultFrom);
+  } catch (error) {
+    throw new UserError(`The email template has an error: ${(error as Error).message}`);
+  }
+  const unsubscribeUrl = `${deps.publicUrl.replace(/\/+$/, '')}/u/${TEST_SEND_TOKEN}`;
+  const body = personalise(prepared.compiled, contact, unsubscribeUrl);
+  for (const address of to.data) {
+    try {
+      await deps.transport.send({
+        ...body,
+        subject: `[Test] ${body.subject}`,
+        from: prepared.from,
+        replyTo: prepared.replyTo,
+        to: address,
+        messageId: `<test-${randomUUID()}@${prepared.messageIdDomain}>`,
+        unsubscribeUrl,
+        unsubscribeMailto: deps.unsubscribeMailto,
+      });
+    } catch (error) {
+      throw new UserError(`The mail server did not accept the test email to ${address}: ${(error as Error).message}`);
+    }
+  }
+  return { sentTo: to.data };
+}
