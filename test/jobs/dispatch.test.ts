@@ -26,7 +26,7 @@ let sink: SmtpSink;
 let harness: Awaited<ReturnType<typeof startDeliveryHarness>>;
 let ref: CampaignRef;
 let contacts: ContactSeed[];
-const SUPPRESSED = new Map([[5, 'unsubscribed'], [6, 'bounced'], [7, 'complained']] as const);
+const SUPPRESSED = new Map<number, ContactSeed['status']>([[5, 'unsubscribed'], [6, 'bounced'], [7, 'complained']]);
 const DELETED = 8;
 const HOSTILE = 9;
 
