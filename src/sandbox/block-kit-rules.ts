@@ -128,10 +128,10 @@ export function validateView(view: Block): void {
   validateBlocks(view.blocks, surface);
 }
 
-/** chat.postMessage/postEphemeral/update arguments as Slack checks them (blocks as the JSON string Bolt sends). */
+/** chat.postMessage/postEphemeral/update arguments as Slack checks them (blocks parsed, or the JSON string Bolt sends). */
 export function validateMessage(args: Record<string, unknown>): void {
   reject(typeof args.channel !== 'string' || args.channel === '', 'channel_not_found');
-  const blocks = args.blocks === undefined ? undefined : JSON.parse(String(args.blocks));
+  const blocks = args.blocks === undefined || args.blocks === null ? undefined : typeof args.blocks === 'string' ? JSON.parse(args.blocks) : args.blocks;
   reject(blocks === undefined && (typeof args.text !== 'string' || args.text === ''), 'no_text');
   if (blocks !== undefined) validateBlocks(blocks, 'message');
   if (typeof args.text === 'string') reject(args.text.length > 40_000, 'msg_too_long');

@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+/** The parts of manifest.yml the sandbox offers in its page: slash commands and shortcuts. */
+export type AppFeatures = {
+  commands: readonly string[];
+  globalShortcuts: ReadonlyArray<{ callback_id: string; name: string }>;
+  messageShortcuts: ReadonlyArray<{ callback_id: string; name: string }>;
+  /** Events API events the app subscribes to; only these are delivered, as in Slack. */
+  botEvents: readonly string[];
+};
+
+const Manifest = z.object({
+  settings: z.object({ event_subscriptions: z.object({ bot_events: z.array(z.string()).optional() }).optional() }).optional(),
+  features: z
+    .object({
+      slash_commands: z.array(z.object({ command: z.string() })).optional(),
+      shortcuts: z.array(z.object({ name: z.string(), type: z.enum(['global', 'message']), callback_id: z.string() })).optional(),
+    })
+    .optional(),
+});
+
+export const MANIFEST_PATH = join(import.meta.dirname, '..', '..', 'manifest.yml');
+const DEFAULT_FEATURES: AppFeatures = {
+  commands: ['/herald'],
+  globalShortcuts: [],
+  messageShortcuts: [],
+  botEvents: ['app_home_opened', 'file_shared'],
+};
+
+/** Reads the app manifest; without one (or with one the sandbox cannot read) just /herald. */
+export async function loadAppFeatures(path = MANIFEST_PATH): Promise<AppFeatures> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return DEFAULT_FEATURES;
+  }
+  const parsed = Manifest.safeParse(parse(text));
+  if (!parsed.success) return DEFAULT_FEATURES;
+  const features = parsed.data.features ?? {};
+  const shortcuts = features.shortcuts ?? [];
+  const commands = (features.slash_commands ?? []).map((c) => c.command);
+  return {
+    commands: commands.length > 0 ? commands : DEFAULT_FEATURES.commands,
+    globalShortcuts: shortcuts.filter((s) => s.type === 'global'),
+    messageShortcuts: shortcuts.filter((s) => s.type === 'message'),
+    botEvents: parsed.data.settings?.event_subscriptions?.bot_events ?? [],
+  };
+}
