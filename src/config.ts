@@ -42,6 +42,8 @@ const ConfigSchema = z.object({
     .optional(),
   /** months of email_events kept; older month partitions are dropped by the daily roller */
   EVENT_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
+  /** a scheduled campaign overdue by more than this (Herald was down) is held until a person confirms */
+  SCHEDULE_GRACE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -62,6 +62,9 @@ export async function startSmtpSink(script: SinkScript = {}) {
       );
     },
   });
+  // clients that die mid-session (a killed dispatcher) reset their connections: expected here
+  const connectionErrors: Error[] = [];
+  server.on('error', (error) => connectionErrors.push(error));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {
@@ -71,6 +74,7 @@ export async function startSmtpSink(script: SinkScript = {}) {
     received,
     dropped,
     refusals,
+    connectionErrors,
     /** how many messages each address received */
     countsByAddress(): Map<string, number> {
       const counts = new Map<string, number>();

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../services.ts';
 import { registerAutoPauseActions } from './auto-pause.ts';
+import { registerCampaignButtons } from './campaign-buttons.ts';
 import { registerCampaignStats } from './campaign-stats.ts';
 import { registerContactCard } from './contact-card.ts';
 import { registerImportActions } from './imports.ts';
@@ -14,4 +15,5 @@ export function register(app: App, services: Services): void {
   registerHomePaging(app, services);
   registerAutoPauseActions(app, services);
   registerCampaignStats(app, services);
+  registerCampaignButtons(app, services);
 }

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../services.ts';
 import { accountCommands } from './accounts.ts';
+import { campaignCommands } from './campaigns.ts';
 import { contactCommands } from './contacts.ts';
 import { helpFor, withHelp } from './help.ts';
 import { importCommands } from './imports.ts';
@@ -13,6 +14,7 @@ const SUBCOMMAND_GROUPS: readonly SubcommandGroup[] = [
   listCommands,
   contactCommands,
   importCommands,
+  campaignCommands,
   reportCommands,
   accountCommands,
 ];

@@ -1,5 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../../services.ts';
+import { registerCampaignApproval } from './campaign-approval.ts';
+import { registerCampaignReschedule } from './campaign-reschedule.ts';
+import { registerCampaignSave } from './campaign-save.ts';
+import { registerCampaignSendTest } from './campaign-send-test.ts';
 import { registerContactSave } from './contact-save.ts';
 import { registerImportViews } from './imports.ts';
 import { registerListCreate } from './list-create.ts';
@@ -8,4 +12,8 @@ export function register(app: App, services: Services): void {
   registerListCreate(app, services);
   registerContactSave(app, services);
   registerImportViews(app, services);
+  registerCampaignSave(app, services);
+  registerCampaignApproval(app, services);
+  registerCampaignReschedule(app, services);
+  registerCampaignSendTest(app, services);
 }
