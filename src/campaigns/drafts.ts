@@ -1,4 +1,4 @@
-import { UniqueIntegrityConstraintViolationError } from 'slonik';
+import { UniqueIntegrityConstraintViolationError, type CommonQueryMethods } from 'slonik';
 import type { Actor } from '../accounts/actor.ts';
 import {
   deleteDraftCampaign,
@@ -43,14 +43,7 @@ function nameTaken(name: string): UserError {
 export async function createCampaign(db: DatabasePool, actor: Actor, form: CampaignForm, now = new Date()): Promise<Campaign> {
   const draft = await validateCampaignForm(db, actor.userId, form, { now });
   try {
-    const campaignId = await db.transaction(async (tx) => {
-      const id = await insertCampaign(tx, actor.userId, { name: draft.name, ...draft.content, createdBy: actor.memberId });
-      await replaceCampaignLists(tx, actor.userId, id, draft.listIds);
-      await recordCampaignAudit(tx, actor.userId, id, {
-        actor: actor.memberId, action: 'create', fromStatus: null, toStatus: 'draft', payload: { template: draft.templateName },
-      });
-      return id;
-    });
+    const campaignId = await db.transaction((tx) => insertDraft(tx, actor, draft, { template: draft.templateName }));
     return await requireCampaign(db, actor, campaignId);
   } catch (error) {
     if (error instanceof UniqueIntegrityConstraintViolationError) throw nameTaken(draft.name);
@@ -58,10 +51,30 @@ export async function createCampaign(db: DatabasePool, actor: Actor, form: Campa
   }
 }
 
+/**
+ * Writes a new draft with its lists and its creation audit row; run it inside a transaction.
+ * Also used for drafts made from another campaign (resend to non-openers).
+ */
+export async function insertDraft(
+  tx: CommonQueryMethods,
+  actor: Actor,
+  draft: Pick<ValidDraft, 'name' | 'content' | 'listIds'>,
+  auditPayload: Record<string, unknown>,
+): Promise<bigint> {
+  const id = await insertCampaign(tx, actor.userId, { name: draft.name, ...draft.content, createdBy: actor.memberId });
+  await replaceCampaignLists(tx, actor.userId, id, draft.listIds);
+  await recordCampaignAudit(tx, actor.userId, id, {
+    actor: actor.memberId, action: 'create', fromStatus: null, toStatus: 'draft', payload: auditPayload,
+  });
+  return id;
+}
+
 export type EditResult = {
   campaign: Campaign;
-  /** Set when the edit sent a campaign past draft back to draft: what changed. */
-  reset: { from: CampaignStatus; changes: readonly string[] } | null;
+  /** What changed of the content an approval covers, in words. */
+  changes: readonly string[];
+  /** Set when the edit sent a campaign past draft back to draft: the status it had. */
+  resetFrom: CampaignStatus | null;
 };
 
 /**
@@ -88,7 +101,7 @@ export async function rescheduleCampaign(db: DatabasePool, actor: Actor, campaig
 /** Writes a validated draft; `changes` names the changed parts for people, the hash decides. */
 async function saveDraft(db: DatabasePool, actor: Actor, campaignId: bigint, draft: ValidDraft): Promise<EditResult> {
   try {
-    const reset = await db.transaction(async (tx) => {
+    const saved = await db.transaction(async (tx) => {
       const locked = await lockCampaign(tx, actor.userId, campaignId);
       if (!locked) throw new UserError('That campaign no longer exists.');
       await requireEditable(tx, actor, locked);
@@ -100,14 +113,14 @@ async function saveDraft(db: DatabasePool, actor: Actor, campaignId: bigint, dra
         await recordCampaignAudit(tx, actor.userId, campaignId, {
           actor: actor.memberId, action: 'edit', fromStatus: locked.status, toStatus: locked.status, payload: { changes },
         });
-        return null;
+        return { changes, resetFrom: null };
       }
       await transitionCampaign(tx, actor.userId, campaignId, {
         actor: actor.memberId, action: 'edit_reset', from: [locked.status], to: 'draft', set: VOID_APPROVAL, payload: { changes },
       });
-      return { from: locked.status, changes };
+      return { changes, resetFrom: locked.status };
     });
-    return { campaign: await requireCampaign(db, actor, campaignId), reset };
+    return { campaign: await requireCampaign(db, actor, campaignId), ...saved };
   } catch (error) {
     if (error instanceof UniqueIntegrityConstraintViolationError) throw nameTaken(draft.name);
     throw error;

@@ -14,6 +14,7 @@ import type { DatabasePool } from '../db/pool.ts';
 import { skipPending } from '../db/recipients.ts';
 import { UserError } from '../errors.ts';
 import { computePreflight, type Preflight } from './preflight.ts';
+import { previewCampaign } from './preview.ts';
 import { requireCampaign } from './drafts.ts';
 
 /**
@@ -80,9 +81,8 @@ export async function requestApproval(
  * admins, never the campaign's author or last editor, and only while it waits for approval.
  */
 export async function approveCampaign(db: DatabasePool, actor: Actor, campaignId: bigint, seenHash: string, comment: string): Promise<Step> {
-  requireRole(actor, 'approver', 'approve campaigns');
   const campaign = await requireCampaign(db, actor, campaignId);
-  if (isAuthor(campaign, actor.memberId)) throw new UserError(ownCampaign(campaign));
+  requireMayApprove(actor, campaign);
   return step(db, actor, campaign, {
     actor: actor.memberId,
     action: 'approve',
@@ -93,6 +93,32 @@ export async function approveCampaign(db: DatabasePool, actor: Actor, campaignId
                        AND c.created_by IS DISTINCT FROM ${actor.memberId} AND c.edited_by IS DISTINCT FROM ${actor.memberId}`,
     payload: comment ? { comment } : {},
   }, (now) => whyNotApproved(now, seenHash, actor.memberId));
+}
+
+function requireMayApprove(actor: Actor, campaign: Campaign): void {
+  requireRole(actor, 'approver', 'approve campaigns');
+  if (isAuthor(campaign, actor.memberId)) throw new UserError(ownCampaign(campaign));
+}
+
+export type ApprovalReview = { campaign: Campaign; preflight: Preflight; preview: Awaited<ReturnType<typeof previewCampaign>> };
+
+/**
+ * What an approver reviews before deciding: the pre-flight numbers and the rendered email.
+ * Refused up front for people who may not decide, or when there is nothing to decide.
+ */
+export async function reviewForApproval(
+  db: DatabasePool,
+  actor: Actor,
+  campaignId: bigint,
+  options: { unsubscribeMailto: boolean; decision: 'approve' | 'reject' },
+): Promise<ApprovalReview> {
+  const campaign = await requireCampaign(db, actor, campaignId);
+  if (options.decision === 'approve') requireMayApprove(actor, campaign);
+  else requireRole(actor, 'approver', 'reject campaigns');
+  if (campaign.status === 'draft') throw new UserError(`“${campaign.name}” is a draft: nobody has asked for its approval (yet, or since it was last edited).`);
+  if (campaign.status !== 'pending_approval') throw new UserError(whyNotApproved(campaign, campaign.content_hash, actor.memberId));
+  const [preflight, preview] = await Promise.all([computePreflight(db, campaign, options), previewCampaign(db, campaign)]);
+  return { campaign, preflight, preview };
 }
 
 function ownCampaign(campaign: Campaign): string {

@@ -165,6 +165,7 @@ export async function setCampaignCard(db: CommonQueryMethods, userId: string, ca
 }
 
 const Audit = z.object({
+  action: z.string(),
   from_status: z.string().nullable(),
   to_status: z.string().nullable(),
   content_hash: z.string().nullable(),
@@ -185,7 +186,7 @@ export async function recordCampaignAudit(
     SELECT ${userId}, ${entry.actor}, ${entry.action}, 'campaign', c.id, ${entry.fromStatus}, ${entry.toStatus},
            campaign_content_hash(c), ${sql.jsonb((entry.payload ?? {}) as never)}
       FROM campaigns c WHERE c.user_id = ${userId} AND c.id = ${campaignId}
-    RETURNING from_status, to_status, content_hash`);
+    RETURNING action, from_status, to_status, content_hash`);
 }
 
 /** Assignments that forget an approval (with a transition back to draft). */
@@ -227,7 +228,7 @@ export async function transitionCampaign(
     SELECT ${userId}, ${transition.actor}, ${transition.action}, 'campaign', (m.campaign).id, m.from_status,
            (m.campaign).status, campaign_content_hash(m.campaign), ${sql.jsonb((transition.payload ?? {}) as never)}
       FROM moved m
-    RETURNING from_status, to_status, content_hash`);
+    RETURNING action, from_status, to_status, content_hash`);
 }
 
 /** Soft-deletes a draft (the name becomes free again). */

@@ -69,7 +69,7 @@ describe('campaign workflow (domain)', () => {
     expect(campaign.subject).toBe('Hello {{first_name}}');
     expect(campaign.status).toBe('approved');
     expect(campaign.approved_hash).toBe(campaign.content_hash);
-    expect(entry).toEqual({ from_status: 'pending_approval', to_status: 'approved', content_hash: campaign.content_hash });
+    expect(entry).toEqual({ action: 'approve', from_status: 'pending_approval', to_status: 'approved', content_hash: campaign.content_hash });
     const scheduled = await scheduleCampaign(db.primary, author(), campaign.id);
     expect(scheduled.campaign.status).toBe('scheduled');
     expect(await auditActions(campaign.id)).toEqual(['create', 'request_approval', 'approve', 'schedule']);
@@ -77,19 +77,19 @@ describe('campaign workflow (domain)', () => {
 
   it('resets an approved campaign to draft when its send time changes, with the reason', async () => {
     const { campaign } = await approved();
-    const { campaign: after, reset } = await rescheduleCampaign(db.primary, author(), campaign.id,
+    const { campaign: after, changes, resetFrom } = await rescheduleCampaign(db.primary, author(), campaign.id,
       { sendDate: tomorrow(), sendTime: '11:30', timezone: 'Europe/Berlin' });
-    expect(reset).toEqual({ from: 'approved', changes: ['send time'] });
+    expect({ changes, resetFrom }).toEqual({ resetFrom: 'approved', changes: ['send time'] });
     expect(after.status).toBe('draft');
     expect(after.approved_hash).toBeNull();
   });
 
   it('keeps the approval when an edit changes nothing that is sent', async () => {
     const { campaign } = await approved();
-    const { reset, campaign: after } = await editCampaign(db.primary, author(), campaign.id, {
+    const { resetFrom, campaign: after } = await editCampaign(db.primary, author(), campaign.id, {
       ...form(), name: `${campaign.name} renamed`, sendDate: tomorrow(), sendTime: '10:00', subject: campaign.subject,
     });
-    expect(reset).toBeNull();
+    expect(resetFrom).toBeNull();
     expect(after.status).toBe('approved');
   });
 

@@ -94,6 +94,10 @@ function elementState(element: Json, given: unknown): Record<string, unknown> {
       return { type: element.type, selected_conversation: given ?? element.initial_conversation ?? null };
     case 'datetimepicker':
       return { type: element.type, selected_date_time: given ?? element.initial_date_time ?? null };
+    case 'datepicker':
+      return { type: element.type, selected_date: given === undefined ? element.initial_date ?? null : given };
+    case 'timepicker':
+      return { type: element.type, selected_time: given === undefined ? element.initial_time ?? null : given };
     default:
       return { type: element.type, value: given === undefined ? element.initial_value ?? null : given };
   }

@@ -1,0 +1,56 @@
+import type { WebClient } from '@slack/web-api';
+import { findCampaign, findLiveLists, setCampaignCard, type Campaign } from '../db/campaigns.ts';
+import { countRecipients } from '../db/recipients.ts';
+import type { CampaignRef, Notice, Notifier } from '../notify/notifier.ts';
+import type { Services } from '../services.ts';
+import { createSlackNotifier, type CardRenderer } from './notifier.ts';
+import { campaignCard } from './views/campaign-card.ts';
+
+/** Statuses in which the send ledger exists (or existed) and the card shows progress. */
+const WITH_LEDGER = new Set(['sending', 'sent', 'paused', 'failed', 'cancelled']);
+
+export async function listNamesOf(services: Services, campaign: Campaign): Promise<string[]> {
+  return (await findLiveLists(services.db.primary, campaign.user_id, campaign.list_ids)).map((list) => list.name);
+}
+
+/** Renders a campaign's card from the database: Notifier.refreshCampaignCard uses it. */
+export function campaignCardRenderer(services: Services): CardRenderer {
+  return async (userId, campaignId) => {
+    const campaign = await findCampaign(services.db.primary, userId, campaignId);
+    if (!campaign) return { text: 'This campaign was deleted.', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: ':wastebasket: This campaign was deleted.' } }] };
+    const ref = { userId, campaignId };
+    const recipients = WITH_LEDGER.has(campaign.status) ? await countRecipients(services.db.primary, ref) : null;
+    return campaignCard({ campaign, listNames: await listNamesOf(services, campaign), recipients, now: new Date() });
+  };
+}
+
+/** The Slack notifier with campaign cards, for listeners (jobs get theirs from herald.ts). */
+export function campaignNotifier(services: Services, client: WebClient): Notifier {
+  return createSlackNotifier(services, client, campaignCardRenderer(services));
+}
+
+/** Tells the campaign's thread and refreshes its card. */
+export async function announce(notifier: Notifier, ref: CampaignRef, notice: Notice): Promise<void> {
+  await notifier.campaignThread(ref, notice);
+  await notifier.refreshCampaignCard(ref);
+}
+
+export function refOf(campaign: Campaign): CampaignRef {
+  return { userId: campaign.user_id, campaignId: campaign.id };
+}
+
+/**
+ * Posts a new campaign's status card in `channel` and remembers where it is. A public channel
+ * the app is not in yet is joined first.
+ */
+export async function postCampaignCard(services: Services, client: WebClient, campaign: Campaign, channel: string): Promise<void> {
+  const card = await campaignCardRenderer(services)(campaign.user_id, campaign.id);
+  const post = () => client.chat.postMessage({ channel, text: card.text, blocks: card.blocks as never });
+  const posted = await post().catch(async (error: { data?: { error?: string } }) => {
+    if (error.data?.error !== 'not_in_channel') throw error;
+    await client.conversations.join({ channel });
+    return post();
+  });
+  if (!posted.ts || !posted.channel) throw new Error('chat.postMessage returned no ts');
+  await setCampaignCard(services.db.primary, campaign.user_id, campaign.id, posted.channel, posted.ts);
+}
