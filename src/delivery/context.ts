@@ -3,6 +3,7 @@ import type { Logger } from '../log.ts';
 import type { MailTransport } from '../mail/transport.ts';
 import type { CampaignRef, Notice, Notifier } from '../notify/notifier.ts';
 import type { TrackingUrls } from '../tracking/urls.ts';
+import { DEFAULT_SCHEDULE_GRACE_MINUTES } from '../jobs/overdue.ts';
 import { createCampaignCache, type ComposeContext } from './compose.ts';
 import { createAccountRateLimiter } from './rate-limit.ts';
 
@@ -21,6 +22,8 @@ export type DispatchOptions = {
   accountRatePerSecond?: number;
   /** DELIVERED_ON=acceptance: a 'delivered' event with every 'sent' (no provider webhook reports deliveries) */
   deliveredOnAcceptance: boolean;
+  /** SCHEDULE_GRACE_MINUTES: a campaign overdue by more (Herald was down) is held for a person to confirm */
+  scheduleGraceMinutes: number;
 };
 
 export const DEFAULT_DISPATCH_OPTIONS: DispatchOptions = {
@@ -30,6 +33,7 @@ export const DEFAULT_DISPATCH_OPTIONS: DispatchOptions = {
   maxAttempts: 5,
   retryBaseSeconds: 60,
   deliveredOnAcceptance: true,
+  scheduleGraceMinutes: DEFAULT_SCHEDULE_GRACE_MINUTES,
 };
 
 export type DeliveryDeps = {

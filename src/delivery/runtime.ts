@@ -61,7 +61,11 @@ export async function createDeliveryRuntime(services: Services): Promise<Deliver
           defaultFrom: defaultFromAddress(services, port),
           unsubscribeMailto: config.UNSUBSCRIBE_MAILTO,
         },
-        { accountRatePerSecond: config.SMTP_ACCOUNT_RATE_PER_SECOND, deliveredOnAcceptance: config.DELIVERED_ON === 'acceptance' },
+        {
+          accountRatePerSecond: config.SMTP_ACCOUNT_RATE_PER_SECOND,
+          deliveredOnAcceptance: config.DELIVERED_ON === 'acceptance',
+          scheduleGraceMinutes: config.SCHEDULE_GRACE_MINUTES,
+        },
       );
       return [dispatchJob(dispatcher, transport)];
     },

@@ -1,6 +1,7 @@
 import type { CommonQueryMethods } from 'slonik';
 import { findDueCampaigns, markMaterialised, sendingPlan } from '../db/campaign-delivery.ts';
 import { countRecipients, materialiseRecipients } from '../db/recipients.ts';
+import { holdOverdueCampaigns } from '../jobs/overdue.ts';
 import type { CampaignRef } from '../notify/notifier.ts';
 import { parseSegment } from '../recipients/segment.ts';
 import { tell, type DeliveryContext } from './context.ts';
@@ -14,6 +15,7 @@ const DUE_PER_ROUND = 20;
 /** Moves due campaigns to 'sending' and writes their ledgers. Returns how many started. */
 export async function startDueCampaigns(context: DeliveryContext): Promise<number> {
   let started = 0;
+  await holdOverdueCampaigns(context, context.options.scheduleGraceMinutes);
   for (const ref of await findDueCampaigns(context.db, DUE_PER_ROUND)) {
     const result = await context.db.transaction((tx) => startCampaign(tx, ref));
     if (result === null) continue;
