@@ -1,14 +1,19 @@
 import type { Config } from './config.ts';
+import { WebClient } from '@slack/web-api';
 import { createHeraldApp, slackCredentials, type HeraldApp, type SlackCredentials } from './bot/app.ts';
 import { campaignCardRenderer } from './bot/campaigns.ts';
+import { createSlackDigestPublisher } from './bot/digest-publisher.ts';
 import { createSlackNotifier } from './bot/notifier.ts';
 import { migrate } from './db/migrate.ts';
 import { ensurePartitions } from './db/partitions.ts';
 import { openDatabase } from './db/pool.ts';
 import { resolveDatabaseUrl } from './db/runtime.ts';
+import { createDeliveryRuntime } from './delivery/runtime.ts';
 import { healthRoutes } from './http/health.ts';
 import type { Route } from './http/respond.ts';
 import { createRouteServer } from './http/server.ts';
+import { reportJobs } from './jobs/reports.ts';
+import { startJobs } from './jobs/scheduler.ts';
 import type { Logger } from './log.ts';
 import type { Notifier } from './notify/notifier.ts';
 import { createSandbox, sandboxConfig, type Sandbox } from './sandbox/index.ts';
@@ -35,6 +40,19 @@ export function roleRuns(role: Config['HERALD_ROLE']): { slack: boolean; jobs: b
   return { slack: role !== 'worker', jobs: role !== 'web' };
 }
 
+/** The jobs of a worker, talking to Slack through the app's Web API client (or, without the app, one of their own). */
+function workerJobs(
+  services: Services,
+  credentials: SlackCredentials,
+  appClient: WebClient | undefined,
+  delivery: Awaited<ReturnType<typeof createDeliveryRuntime>>,
+  port: number,
+) {
+  const client = appClient ?? new WebClient(credentials.token, credentials.apiUrl ? { slackApiUrl: credentials.apiUrl } : {});
+  const notifier = createSlackNotifier(services, client, campaignCardRenderer(services));
+  return [...delivery.jobs(notifier, port), ...reportJobs(services, { notifier, publisher: createSlackDigestPublisher(client) })];
+}
+
 /** Wires config → database → Slack app and routes → jobs. */
 export async function startHerald(givenConfig: Config, log: Logger): Promise<RunningHerald> {
   const sandboxMode = givenConfig.slackMode === 'sandbox' && roleRuns(givenConfig.HERALD_ROLE).slack;
@@ -49,19 +67,24 @@ export async function startHerald(givenConfig: Config, log: Logger): Promise<Run
 
   const runs = roleRuns(config.HERALD_ROLE);
   const sandbox: Sandbox | undefined = sandboxMode ? await createSandbox(services, slackCredentials(services)) : undefined;
-  const web = runs.slack
-    ? createHeraldWeb(services, sandbox?.credentials ?? slackCredentials(services), sandbox?.routes).web
-    : createRouteServer(healthRoutes(db.primary), { port: config.PORT, host: config.HOST }, log);
+  const credentials = sandbox?.credentials ?? slackCredentials(services);
+  const delivery = await createDeliveryRuntime(services);
+  const slackWeb = runs.slack ? createHeraldWeb(services, credentials, [...(sandbox?.routes ?? []), ...delivery.routes]) : undefined;
+  const web = slackWeb?.web ?? createRouteServer(healthRoutes(db.primary), { port: config.PORT, host: config.HOST }, log);
   const { port } = await web.start();
+  const jobs = runs.jobs ? startJobs(workerJobs(services, credentials, slackWeb?.web.app.client, delivery, port), log) : undefined;
   log.info({ port, host: config.HOST, role: config.HERALD_ROLE, slackMode: config.slackMode }, `Herald listening on http://127.0.0.1:${port}`);
   if (sandbox) log.info({ url: sandbox.url }, `No Slack credentials set: try Herald in the sandbox at ${sandbox.url}`);
 
   return {
     services,
     port,
+    /** SIGTERM: no new cron ticks, the batch in hand finished, tracking events stored, pools closed. */
     async stop() {
       sandbox?.stop();
+      await jobs?.stop();
       await web.stop();
+      await delivery.stop();
       await db.close();
       await location.stop();
     },

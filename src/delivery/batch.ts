@@ -4,6 +4,7 @@ import { insertEvents, type NewEvent } from '../db/events.ts';
 import { claimRecipients, countRecipients, recordOutcomes, type ClaimedRecipient, type SendOutcome } from '../db/recipients.ts';
 import { classifySendError } from '../mail/smtp-errors.ts';
 import type { CampaignRef, Notice } from '../notify/notifier.ts';
+import { enforceSendingLimits } from '../jobs/auto-pause.ts';
 import { composeMessage, type PreparedCampaign } from './compose.ts';
 import { tell, type DeliveryContext, type DispatchOptions } from './context.ts';
 import { accountPausedNotice, failedNotice, finishedNotice, quotaPausedNotice } from './notices.ts';
@@ -37,6 +38,7 @@ export async function sendNextBatch(context: DeliveryContext, ref: CampaignRef):
   const sending = claim.recipients.filter((r) => r.status === 'sending');
   const outcomes = await mapConcurrent(sending, context.options.concurrency, (r) => sendOne(context, prepared, r));
   await context.db.transaction((tx) => recordBatch(tx, ref, outcomes, context.options));
+  await enforceSendingLimits(context, ref); // auto-pause on bounces or complaints past the account's limits
   return claim.recipients.length;
 }
 
