@@ -7,6 +7,7 @@ import { registerContactCard } from './contact-card.ts';
 import { registerImportActions } from './imports.ts';
 import { registerHomePaging } from './home-page.ts';
 import { registerListDelete } from './list-delete.ts';
+import { registerResendNonOpeners } from './resend-non-openers.ts';
 
 export function register(app: App, services: Services): void {
   registerListDelete(app, services);
@@ -15,5 +16,6 @@ export function register(app: App, services: Services): void {
   registerHomePaging(app, services);
   registerAutoPauseActions(app, services);
   registerCampaignStats(app, services);
+  registerResendNonOpeners(app, services);
   registerCampaignButtons(app, services);
 }

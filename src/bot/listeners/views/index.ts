@@ -7,9 +7,11 @@ import { registerCampaignSendTest } from './campaign-send-test.ts';
 import { registerContactSave } from './contact-save.ts';
 import { registerImportViews } from './imports.ts';
 import { registerListCreate } from './list-create.ts';
+import { registerResendSubmit } from './resend-non-openers.ts';
 
 export function register(app: App, services: Services): void {
   registerListCreate(app, services);
+  registerResendSubmit(app, services);
   registerContactSave(app, services);
   registerImportViews(app, services);
   registerCampaignSave(app, services);

@@ -1,0 +1,26 @@
+import type { App } from '@slack/bolt';
+import { campaignStats } from '../../../reports/stats.ts';
+import { UserError } from '../../../errors.ts';
+import type { Services } from '../../../services.ts';
+import { resendModal } from '../../views/resend.ts';
+import { RESEND_NON_OPENERS_ACTION } from '../../views/stats.ts';
+import { onAction } from '../with-actor.ts';
+
+/** "Resend to non-openers…" on a sent campaign's stats: opens the modal asking after how many days. */
+export function registerResendNonOpeners(app: App, services: Services): void {
+  app.action(
+    RESEND_NON_OPENERS_ACTION,
+    onAction(services, async ({ action, actor, body, client }) => {
+      const value = 'value' in action ? action.value : undefined;
+      if (!value || !/^\d{1,18}$/.test(value)) throw new UserError('This button no longer points at a campaign.');
+      const { campaign } = await campaignStats(services.db.read, actor.userId, { id: BigInt(value) });
+      const view = resendModal({
+        campaignId: campaign.id,
+        name: campaign.name,
+        nonOpeners: campaign.emails_delivered - campaign.emails_opened,
+        channel: body.channel?.id,
+      });
+      await client.views.open({ trigger_id: body.trigger_id, view: view as never });
+    }),
+  );
+}

@@ -1,0 +1,78 @@
+import { sql } from 'slonik';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { CAMPAIGN_ACTIONS } from '../../src/bot/views/campaign-ids.ts';
+import { RESEND_NON_OPENERS_ACTION, STATS_ACTION } from '../../src/bot/views/stats.ts';
+import { markSent, recordEvents } from '../helpers/campaign-events.ts';
+import { addRecipients, createCampaign, createContacts } from '../helpers/fixtures.ts';
+import { startTestHerald, type TestHerald } from '../helpers/herald-app.ts';
+
+let herald: TestHerald;
+let userId: string;
+let contacts: readonly bigint[];
+let originalId: bigint;
+
+beforeAll(async () => {
+  herald = await startTestHerald();
+  await herald.command('help');
+  userId = await herald.db.primary.oneFirst(sql.type(z.object({ user_id: z.string() }))`SELECT user_id FROM slack_workspaces WHERE team_id = 'T1'`);
+  contacts = await createContacts(herald.db.primary, userId, 10);
+  originalId = await createCampaign(herald.db.primary, userId, 'Autumn');
+  await herald.db.primary.query(sql.unsafe`
+    UPDATE campaigns SET from_email = 'news@example.com', html_content = '<p>Autumn is here</p>' WHERE user_id = ${userId} AND id = ${originalId}`);
+  await addRecipients(herald.db.primary, userId, originalId, contacts);
+  const [c0, c1, c2, c3, c4, c5, c6, c7, c8, c9] = contacts as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+  await recordEvents(herald.db.primary, userId, originalId, [
+    { contactId: c0, type: 'bounced', bounceType: 'hard' },
+    ...[c1, c2, c3, c4, c5, c6, c7, c8, c9].map((contactId) => ({ contactId, type: 'delivered' as const })),
+    ...[c1, c2, c3, c4].map((contactId) => ({ contactId, type: 'opened' as const })),
+    { contactId: c5, type: 'opened', machine: true }, // a privacy proxy, not a person
+    { contactId: c6, type: 'unsubscribed' },
+  ]);
+  await markSent(herald.db.primary, userId, originalId, new Date(Date.now() - 86_400_000));
+});
+afterAll(() => herald.close());
+
+describe('resend to non-openers', () => {
+  it('offers a modal from the stats, refuses a bad number of days, and drafts a campaign for exactly the non-openers', async () => {
+    const stats = await herald.action(STATS_ACTION, { value: String(originalId), channel: 'CCAMP', message: { ts: '1700000600.000100', text: '' } });
+    expect(stats.text).toContain('Resend to non-openers (5)…'); // delivered 9, opened 4 (the proxy open is not counted)
+
+    const opened = await herald.action(RESEND_NON_OPENERS_ACTION, { value: String(originalId), channel: 'CCAMP' });
+    expect(opened.view?.callback_id).toBe('resend_non_openers');
+
+    const bad = await herald.submitView(opened.view, { after_days: '90' });
+    expect(bad.json).toEqual({ response_action: 'errors', errors: { after_days: 'Enter a whole number of days from 1 to 30.' } });
+    const campaigns = () => herald.db.primary.anyFirst(sql.type(z.object({ name: z.string() }))`
+      SELECT name FROM campaigns WHERE user_id = ${userId} ORDER BY id`);
+    expect(await campaigns()).toEqual(['Autumn']);
+
+    const done = await herald.submitView(opened.view, { after_days: '3' });
+    expect(done.status).toBe(200);
+    expect(await campaigns()).toEqual(['Autumn', 'Autumn – non-openers']);
+    const resend = await herald.db.primary.one(sql.type(z.object({ id: z.bigint(), status: z.string(), subject: z.string(), html_content: z.string(), created_by: z.string(), scheduled_at: z.date().nullable() }))`
+      SELECT id, status, subject, html_content, created_by, scheduled_at FROM campaigns WHERE user_id = ${userId} AND name = 'Autumn – non-openers'`);
+    expect(resend).toMatchObject({ status: 'draft', subject: 'Hello', html_content: '<p>Autumn is here</p>', created_by: 'UADMIN' });
+    const audience = await herald.db.primary.anyFirst(sql.type(z.object({ contact_id: z.bigint() }))`
+      SELECT lc.contact_id FROM campaign_lists cl JOIN list_contacts lc ON lc.user_id = cl.user_id AND lc.list_id = cl.list_id
+       WHERE cl.user_id = ${userId} AND cl.campaign_id = ${resend.id} ORDER BY lc.contact_id`);
+    // reached, not opened by a person, still reachable: c5 (proxy open only), c7, c8, c9 — not c6 (unsubscribed), not c0 (bounced)
+    expect(audience).toEqual([contacts[5], contacts[7], contacts[8], contacts[9]]);
+
+    const card = herald.slack.messages.find((m) => m.channel === 'CCAMP' && m.text?.includes('Autumn – non-openers'));
+    const buttons = card!.blocks!.flatMap((b) => b.elements ?? []).map((e: { action_id?: string }) => e.action_id);
+    expect(buttons).toContain(CAMPAIGN_ACTIONS.requestApproval);
+    expect(done.text).toContain('for 4 non-openers');
+  });
+
+  it('refuses a second resend of the same campaign, and a resend of a campaign not sent yet', async () => {
+    const opened = await herald.action(RESEND_NON_OPENERS_ACTION, { value: String(originalId), channel: 'CCAMP' });
+    const again = await herald.submitView(opened.view, { after_days: '3' });
+    expect(again.json.errors.after_days).toContain('exists already');
+
+    const draftId = await createCampaign(herald.db.primary, userId, 'Winter');
+    const notSent = await herald.action(RESEND_NON_OPENERS_ACTION, { value: String(draftId), channel: 'CCAMP' });
+    const refused = await herald.submitView(notSent.view, { after_days: '3' });
+    expect(refused.json.errors.after_days).toContain('has not finished sending');
+  });
+});
