@@ -74,7 +74,10 @@ export async function startHerald(givenConfig: Config, log: Logger): Promise<Run
   const { port } = await web.start();
   const jobs = runs.jobs ? startJobs(workerJobs(services, credentials, slackWeb?.web.app.client, delivery, port), log) : undefined;
   log.info({ port, host: config.HOST, role: config.HERALD_ROLE, slackMode: config.slackMode }, `Herald listening on http://127.0.0.1:${port}`);
-  if (sandbox) log.info({ url: sandbox.url }, `No Slack credentials set: try Herald in the sandbox at ${sandbox.url}`);
+  if (sandbox) {
+    await sandbox.setUp();
+    log.info({ url: sandbox.url }, `No Slack credentials set: try Herald in the sandbox at ${sandbox.url}`);
+  }
 
   return {
     services,

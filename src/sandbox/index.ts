@@ -12,6 +12,7 @@ import { token } from './ids.ts';
 import { loadAppFeatures } from './manifest.ts';
 import { outboxRoutes } from './outbox/routes.ts';
 import { responseUrlRoute } from './platform/response-url.ts';
+import { setUpWorkspace } from './setup.ts';
 import { fileRoutes } from './web-api/file-routes.ts';
 import { webApiRoute } from './web-api/index.ts';
 import { CHANNELS, MEMBERS } from './workspace.ts';
@@ -47,6 +48,8 @@ export type Sandbox = {
   /** The app's credentials with its Web API calls pointed at the sandbox. */
   credentials: SlackCredentials;
   routes: Route[];
+  /** Once the app listens: on the first start, welcomes people and gives Ben the approver role. */
+  setUp(): Promise<void>;
   /** Answers the pages still waiting for changes, so the server can close. */
   stop(): void;
 };
@@ -83,6 +86,7 @@ export async function createSandbox(services: Services, credentials: SlackCreden
     url: `${baseUrl}/sandbox`,
     credentials: { ...credentials, appToken: undefined, apiUrl: `${baseUrl}/sandbox/api/` },
     routes,
+    setUp: () => setUpWorkspace(ctx),
     stop: () => ctx.changes.close(),
   };
 }

@@ -4,8 +4,11 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 
 /** The parts of manifest.yml the sandbox offers in its page: slash commands and shortcuts. */
+export type SlashCommand = { command: string; shouldEscape: boolean };
+
 export type AppFeatures = {
-  commands: readonly string[];
+  /** with should_escape, @someone and #channel in the text arrive as <@U…|someone> and <#C…|channel> */
+  commands: readonly SlashCommand[];
   globalShortcuts: ReadonlyArray<{ callback_id: string; name: string }>;
   messageShortcuts: ReadonlyArray<{ callback_id: string; name: string }>;
   /** Events API events the app subscribes to; only these are delivered, as in Slack. */
@@ -16,7 +19,7 @@ const Manifest = z.object({
   settings: z.object({ event_subscriptions: z.object({ bot_events: z.array(z.string()).optional() }).optional() }).optional(),
   features: z
     .object({
-      slash_commands: z.array(z.object({ command: z.string() })).optional(),
+      slash_commands: z.array(z.object({ command: z.string(), should_escape: z.boolean().optional() })).optional(),
       shortcuts: z.array(z.object({ name: z.string(), type: z.enum(['global', 'message']), callback_id: z.string() })).optional(),
     })
     .optional(),
@@ -24,7 +27,8 @@ const Manifest = z.object({
 
 export const MANIFEST_PATH = join(import.meta.dirname, '..', '..', 'manifest.yml');
 const DEFAULT_FEATURES: AppFeatures = {
-  commands: ['/herald'],
+  // Herald reads mentions in /herald role @someone, so its command escapes them
+  commands: [{ command: '/herald', shouldEscape: true }],
   globalShortcuts: [],
   messageShortcuts: [],
   botEvents: ['app_home_opened', 'file_shared'],
@@ -42,7 +46,7 @@ export async function loadAppFeatures(path = MANIFEST_PATH): Promise<AppFeatures
   if (!parsed.success) return DEFAULT_FEATURES;
   const features = parsed.data.features ?? {};
   const shortcuts = features.shortcuts ?? [];
-  const commands = (features.slash_commands ?? []).map((c) => c.command);
+  const commands = (features.slash_commands ?? []).map((c) => ({ command: c.command, shouldEscape: c.should_escape === true }));
   return {
     commands: commands.length > 0 ? commands : DEFAULT_FEATURES.commands,
     globalShortcuts: shortcuts.filter((s) => s.type === 'global'),

@@ -102,3 +102,10 @@ export async function useResponseUrl(db: CommonQueryMethods, id: string): Promis
      WHERE id = ${id} AND uses < 5 AND created_at > now() - interval '30 minutes'
     RETURNING member_id, channel_id, message_ts, thread_ts`);
 }
+
+/** Claims a one-time setup step; false when it was done (or claimed) before. */
+export async function claimSetupStep(db: CommonQueryMethods, step: string): Promise<boolean> {
+  const claimed = await db.maybeOneFirst(sql.type(z.object({ step: z.string() }))`
+    INSERT INTO sandbox_setup (step) VALUES (${step}) ON CONFLICT (step) DO NOTHING RETURNING step`);
+  return claimed !== null;
+}

@@ -10,7 +10,7 @@ import type { SandboxContext } from '../context.ts';
 import { post } from '../conversation.ts';
 import { slackId } from '../ids.ts';
 import type { AppFeatures } from '../manifest.ts';
-import { runGlobalShortcut, runMessageShortcut, runSlashCommand, type Outcome } from '../platform/commands.ts';
+import { escapeMentions, runGlobalShortcut, runMessageShortcut, runSlashCommand, type Outcome } from '../platform/commands.ts';
 import { fileShared, openHome } from '../platform/events.ts';
 import { clickElement, closeView, submitView } from '../platform/interactions.ts';
 import { slackbotNotice } from '../platform/notices.ts';
@@ -100,12 +100,13 @@ async function typeMessage(ctx: SandboxContext, features: AppFeatures, body: z.i
     return { ok: true };
   }
   const [, name = '', text = ''] = command;
-  if (!features.commands.includes(name)) {
+  const known = features.commands.find((c) => c.command === name);
+  if (!known) {
     const notice = `\`${name}\` is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.`;
     await slackbotNotice(ctx, channel.id, member.id, notice);
     return { ok: false, notice };
   }
-  return runSlashCommand(ctx, member, channel, name, text.trim());
+  return runSlashCommand(ctx, member, channel, name, known.shouldEscape ? await escapeMentions(ctx, text.trim()) : text.trim());
 }
 
 async function shortcut(ctx: SandboxContext, body: z.infer<typeof ShortcutBody>): Promise<Outcome> {

@@ -1,4 +1,4 @@
-import type { SandboxChannel, SandboxMember } from '../../db/sandbox/workspace.ts';
+import { listChannels, listMembers, type SandboxChannel, type SandboxMember } from '../../db/sandbox/workspace.ts';
 import type { SandboxMessage } from '../../db/sandbox/messages.ts';
 import type { SandboxContext } from '../context.ts';
 import { messageObject } from '../conversation.ts';
@@ -33,6 +33,20 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** What Slack does to the text of a command with should_escape: @someone → <@U…|someone>, #channel → <#C…|channel>. */
+export async function escapeMentions(ctx: SandboxContext, text: string): Promise<string> {
+  const [members, channels] = await Promise.all([listMembers(ctx.db), listChannels(ctx.db)]);
+  return text.replace(/(^|\s)([@#])([\w.-]+)/g, (whole, space: string, sigil: string, name: string) => {
+    const wanted = name.toLowerCase();
+    if (sigil === '@') {
+      const member = members.find((m) => m.name === wanted);
+      return member ? `${space}<@${member.id}|${member.name}>` : whole;
+    }
+    const channel = channels.find((c) => c.im_member === null && c.name === wanted);
+    return channel ? `${space}<#${channel.id}|${channel.name}>` : whole;
+  });
 }
 
 /** Types a slash command into a channel: the signed, form-encoded request Slack sends. */

@@ -50,7 +50,7 @@ export function renderPage(model: PageModel): Html {
     <section id="home" class="home-pane" hidden></section>
     <form id="composer" class="composer" autocomplete="off">
       <div id="drop-hint" class="drop-hint" hidden>Drop a file to share it here</div>
-      <input id="message" name="message" type="text" placeholder="Message, or ${model.features.commands[0] ?? '/herald'} help" aria-label="Message">
+      <input id="message" name="message" type="text" placeholder="Message, or ${model.features.commands[0]?.command ?? '/herald'} help" aria-label="Message">
       <label class="attach" title="Upload a file (or drop one here)">Upload file<input id="file" type="file" hidden></label>
       ${model.features.globalShortcuts.length > 0 ? html`<select id="shortcuts" aria-label="Shortcuts"><option value="">⚡</option>${model.features.globalShortcuts.map((s) => html`<option value="${s.callback_id}">${s.name}</option>`)}</select>` : ''}
       <button type="submit">Send</button>
