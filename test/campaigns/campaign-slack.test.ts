@@ -1,7 +1,8 @@
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CAMPAIGN_ACTIONS, CAMPAIGN_FROM_MESSAGE_SHORTCUT } from '../../src/bot/views/campaign-ids.ts';
+import { CAMPAIGN_FROM_MESSAGE_SHORTCUT } from '../../src/bot/views/campaign-ids.ts';
+import { ADMIN, APPROVER, AUTHOR, CHANNEL, EDITOR, setUpCampaignTeam, type CampaignTeam } from '../helpers/campaigns.ts';
 import { startTestHerald, textOf, type As, type Outcome, type TestHerald } from '../helpers/herald-app.ts';
 
 /**
@@ -10,90 +11,28 @@ import { startTestHerald, textOf, type As, type Outcome, type TestHerald } from 
  */
 
 let herald: TestHerald;
-let userId: string;
-let templateId: bigint;
+let team: CampaignTeam;
 
-const CHANNEL = 'CMARKETING';
-const ADMIN: As = { user: 'UADMIN', channel: CHANNEL };
-const AUTHOR: As = { user: 'UAUTHOR', channel: CHANNEL };
-const APPROVER: As = { user: 'UAPPROVER', channel: CHANNEL };
-const EDITOR: As = { user: 'UEDITOR', channel: CHANNEL };
-
-const Row = z.object({
-  id: z.bigint(), status: z.string(), subject: z.string(), approved_hash: z.string().nullable(), content_hash: z.string(),
-  approved_by: z.string().nullable(), slack_channel_id: z.string().nullable(), slack_message_ts: z.string().nullable(),
-});
-const campaignRow = (name: string) =>
-  herald.db.primary.maybeOne(sql.type(Row)`
-    SELECT c.id, c.status, c.subject, c.approved_hash, campaign_content_hash(c) AS content_hash, c.approved_by,
-           c.slack_channel_id, c.slack_message_ts
-      FROM campaigns c WHERE c.user_id = ${userId} AND c.name = ${name} AND c.deleted_at IS NULL`);
 const campaignCount = () => herald.db.primary.oneFirst(sql.type(z.object({ n: z.bigint() }))`SELECT count(*) AS n FROM campaigns`);
 const approvals = (campaignId: bigint) =>
   herald.db.primary.anyFirst(sql.type(z.object({ actor: z.string() }))`
     SELECT actor FROM audit_log WHERE entity_type = 'campaign' AND entity_id = ${campaignId} AND action = 'approve'`);
+const campaignNamed = (name: string) =>
+  herald.db.primary.maybeOneFirst(sql.type(z.object({ id: z.bigint() }))`SELECT id FROM campaigns WHERE name = ${name} AND deleted_at IS NULL`);
 
-const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-
-async function row(name: string) {
-  const found = await campaignRow(name);
-  if (!found) throw new Error(`no campaign ${name}`);
-  return found;
-}
-
-function formValues(name: string, overrides: Record<string, unknown> = {}) {
-  return {
-    name, template: String(templateId), from_email: 'news@acme.test', from_name: 'Acme', lists: [listIds.customers],
-    send_date: tomorrow(), send_time: '10:00', timezone: 'Europe/Berlin', ...overrides,
-  };
-}
-
-async function draft(name: string, as: As = AUTHOR, overrides: Record<string, unknown> = {}) {
-  const opened = await herald.command('campaign new', as);
-  expect(opened.view?.callback_id).toBe('campaign_save');
-  const saved = await herald.submitView(opened.view, formValues(name, overrides), as);
-  expect(saved.json).toBeUndefined();
-  return row(name);
-}
-
-const click = (action: keyof typeof CAMPAIGN_ACTIONS, campaignId: bigint, as: As) =>
-  herald.action(CAMPAIGN_ACTIONS[action], { ...as, value: String(campaignId) });
-
-async function pendingApproval(name: string, as: As = AUTHOR) {
-  const campaign = await draft(name, as);
-  await click('requestApproval', campaign.id, as);
-  return row(name);
-}
-
-function threadOf(campaign: { slack_channel_id: string | null; slack_message_ts: string | null }) {
-  const [card, ...replies] = herald.slack.thread(campaign.slack_channel_id ?? '', campaign.slack_message_ts ?? '');
-  return { card: textOf(card?.blocks ?? card?.text), replies: replies.map((m) => textOf(m.blocks ?? m.text)) };
-}
-
-async function openApproval(campaignId: bigint, as: As): Promise<Outcome> {
-  return click('approve', campaignId, as);
-}
-
-const listIds: Record<string, string> = {};
+const row = (name: string) => team.row(name);
+const draft = (name: string, as?: As) => team.draft(name, as);
+const pendingApproval = (name: string, as?: As) => team.pendingApproval(name, as);
+const click: CampaignTeam['click'] = (action, campaignId, as) => team.click(action, campaignId, as);
+const threadOf: CampaignTeam['threadOf'] = (campaign) => team.threadOf(campaign);
+const formValues: CampaignTeam['formValues'] = (name, overrides) => team.formValues(name, overrides);
+const openApproval = (campaignId: bigint, as: As): Promise<Outcome> => click('approve', campaignId, as);
 
 beforeAll(async () => {
   herald = await startTestHerald();
-  await herald.command('members', ADMIN);
-  for (const member of [AUTHOR, APPROVER, EDITOR]) await herald.command('members', member);
-  await herald.command('role <@UAPPROVER> approver', ADMIN);
-  userId = await herald.db.primary.oneFirst(sql.type(z.object({ user_id: z.string() }))`SELECT user_id FROM slack_workspaces WHERE team_id = 'T1'`);
-  const opened = await herald.command('list create', AUTHOR);
-  await herald.submitView(opened.view, { name: 'Customers' }, AUTHOR);
-  for (const [email, first] of [['ann@example.com', 'Ann'], ['bob@example.com', 'Bob'], ['cem@example.com', '']]) {
-    const add = await herald.command('contact add Customers', AUTHOR);
-    await herald.submitView(add.view, { email, first_name: first, fields: 'company=Acme' }, AUTHOR);
-  }
-  listIds.customers = String(await herald.db.primary.oneFirst(sql.type(z.object({ id: z.bigint() }))`
-    SELECT id FROM lists WHERE user_id = ${userId} AND name = 'Customers'`));
-  templateId = await herald.db.primary.oneFirst(sql.type(z.object({ id: z.bigint() }))`
-    INSERT INTO templates (user_id, name, subject, html_content)
-    VALUES (${userId}, 'Newsletter', 'News for {{first_name}}', '<p>Hi {{first_name}}, see <a href="https://acme.test/sale">the sale</a></p>')
-    RETURNING id`);
+  team = await setUpCampaignTeam(herald, [
+    { email: 'ann@example.com', first_name: 'Ann' }, { email: 'bob@example.com', first_name: 'Bob' }, { email: 'cem@example.com' },
+  ]);
 });
 afterAll(async () => {
   await herald?.close();
@@ -272,7 +211,7 @@ describe('the campaign form', () => {
     await draft('Scrap me');
     const deleted = await herald.command('campaign delete "Scrap me"', AUTHOR);
     expect(deleted.text).toContain('Deleted the draft “Scrap me”');
-    expect(await campaignRow('Scrap me')).toBeNull();
+    expect(await campaignNamed('Scrap me')).toBeNull();
     const scheduled = await herald.command('campaign delete "Spring sale"', AUTHOR);
     expect(scheduled.text).toContain('only drafts can be deleted');
   });
