@@ -4,6 +4,7 @@ import { requireRole } from '../../../accounts/roles.ts';
 import { cancelCampaign, resumeCampaign } from '../../../campaigns/workflow.ts';
 import type { DatabasePool } from '../../../db/pool.ts';
 import { UserError } from '../../../errors.ts';
+import { campaignNotifier } from '../../campaigns.ts';
 import type { Services } from '../../../services.ts';
 import { AUTO_PAUSE_ACTIONS, autoPauseResolved } from '../../views/auto-pause.ts';
 import { onAction } from '../with-actor.ts';
@@ -25,12 +26,13 @@ export function registerAutoPauseActions(app: App, services: Services): void {
   for (const [actionId, decision] of Object.entries(DECISIONS)) {
     app.action(
       actionId,
-      onAction(services, async ({ action, actor, respond }) => {
+      onAction(services, async ({ action, actor, respond, client }) => {
         requireRole(actor, 'approver', decision.what);
         const campaignId = campaignIdOf('value' in action ? action.value : undefined);
         await decision.run(services.db.primary, actor, campaignId);
         const resolved = autoPauseResolved(`<@${actor.memberId}> ${decision.done}.`);
         await respond({ replace_original: true, text: resolved.text, blocks: resolved.blocks as never });
+        await campaignNotifier(services, client).refreshCampaignCard({ userId: actor.userId, campaignId });
       }),
     );
   }
