@@ -10,8 +10,9 @@ import { startTestHerald, type TestHerald } from '../helpers/herald-app.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
 
 /**
- * The stale-schedule guard with the real dispatcher and a real SMTP server: a campaign whose
- * time passed while Herald was down is held, and nothing is sent until a person confirms.
+ * From approval to the mailbox, with the real dispatcher and a real SMTP server: send now,
+ * pause and resume, the pre-flight test send, and the stale-schedule guard (a campaign whose
+ * time passed while Herald was down is held, and nothing is sent until a person confirms).
  */
 
 let herald: TestHerald;
@@ -24,9 +25,9 @@ let dispatcher: Dispatcher;
 const CONTACTS = ['ann@example.com', 'bob@example.com', 'cem@example.com'];
 
 beforeAll(async () => {
-  herald = await startTestHerald({ env: { HERALD_SECRET: 'overdue-test-secret-0123456789' } });
-  team = await setUpCampaignTeam(herald, CONTACTS.map((email) => ({ email, first_name: email.slice(0, 3) })));
   sink = await startSmtpSink();
+  herald = await startTestHerald({ env: { HERALD_SECRET: 'sending-test-secret-0123456789', SMTP_URL: sink.url() } });
+  team = await setUpCampaignTeam(herald, CONTACTS.map((email) => ({ email, first_name: email.slice(0, 3) })));
   runtime = await createDeliveryRuntime(herald.services);
   transport = createMailTransport({ smtpUrl: sink.url(), ratePerSecond: 1000, dataDir: herald.services.config.DATA_DIR });
   dispatcher = createDispatcher(
@@ -117,5 +118,66 @@ describe('the stale-schedule guard', () => {
     const listed = await herald.command('campaigns', APPROVER);
     expect(listed.text).toContain('*Missed again* — :memo: Draft');
     expect(listed.text).toContain('*Missed launch* — :mailbox_with_mail: Sent');
+  });
+});
+
+describe('after approval', () => {
+  it('sends now on the next dispatcher round, and the card shows it was sent', async () => {
+    const campaign = await team.approved('Right away');
+    const before = sink.received.length;
+    await team.click('sendNow', campaign.id, AUTHOR);
+    expect((await team.row('Right away')).status).toBe('scheduled');
+    await dispatchUntilIdle();
+    expect((await team.row('Right away')).status).toBe('sent');
+    expect(sink.received.length - before).toBe(CONTACTS.length);
+    const { card, replies } = team.threadOf(await team.row('Right away'));
+    expect(replies).toContainEqual(expect.stringContaining('<@UAUTHOR> chose *Send now*'));
+    expect(card).toContain('Sent');
+    expect(card).toContain(`${CONTACTS.length} of ${CONTACTS.length} sent`);
+  });
+
+  it('pauses and resumes by command without moving a future send time', async () => {
+    const campaign = await team.approved('Later on');
+    await team.click('schedule', campaign.id, AUTHOR);
+    const paused = await herald.command('campaign pause "Later on"', AUTHOR);
+    expect(paused.text).toContain('Paused by <@UAUTHOR>');
+    expect((await team.row('Later on')).status).toBe('paused');
+    const resumed = await herald.command('campaign resume "Later on"', AUTHOR);
+    expect(resumed.text).toContain('Resumed by <@UAUTHOR>');
+    const after = await team.row('Later on');
+    expect(after.status).toBe('scheduled');
+    await dispatchUntilIdle();
+    expect(await ledgerSize(campaign.id)).toBe(0n);
+    const again = await herald.command('campaign resume "Later on"', AUTHOR);
+    expect(again.text).toContain('is scheduled, so it cannot be resumed');
+  });
+});
+
+describe('send test', () => {
+  it('sends the rendered email to the addresses given, and the thread records it', async () => {
+    herald.slack.setUser('UAUTHOR', { tz: 'Europe/Berlin', name: 'Author', email: 'author@acme.test' });
+    const campaign = await team.draft('Tested');
+    const opened = await team.click('sendTest', campaign.id, AUTHOR);
+    expect(opened.view?.callback_id).toBe('campaign_send_test');
+    const to = opened.view.blocks.find((b: { block_id?: string }) => b.block_id === 'addresses');
+    expect(to.element.initial_value).toBe('author@acme.test');
+    const before = sink.received.length;
+    const sent = await herald.submitView(opened.view, { addresses: 'author@acme.test, boss@acme.test' }, AUTHOR);
+    expect(sent.json).toBeUndefined();
+    const tests = sink.received.slice(before);
+    expect(tests.map((r) => r.to).sort()).toEqual(['author@acme.test', 'boss@acme.test']);
+    expect(tests[0]?.mail?.subject).toMatch(/^\[Test\] News for /);
+    expect(team.threadOf(campaign).replies.at(-1)).toContain('<@UAUTHOR> sent a test to author@acme.test, boss@acme.test');
+    expect(await ledgerSize(campaign.id)).toBe(0n);
+  });
+
+  it('refuses bad addresses under the input and sends nothing', async () => {
+    const campaign = await team.row('Tested');
+    const opened = await team.click('sendTest', campaign.id, AUTHOR);
+    const before = sink.received.length;
+    const refused = await herald.submitView(opened.view, { addresses: 'not-an-address' }, AUTHOR);
+    expect(refused.json.response_action).toBe('errors');
+    expect(refused.json.errors.addresses).toContain('valid email addresses');
+    expect(sink.received.length).toBe(before);
   });
 });

@@ -31,7 +31,7 @@ export function sendTestModal(channel: string, campaign: Campaign, defaultAddres
     submit: 'Send test',
     private_metadata: JSON.stringify(metadata),
     blocks: [
-      section(`Sends *${escapeMrkdwn(campaign.name)}* as the first recipient would get it. Test emails don't count as sent.`),
+      section(`Sends *${escapeMrkdwn(campaign.name)}* with a sample contact's merge fields and “[Test]” in the subject. Test emails don't count as sent.`),
       textInput({ blockId: 'addresses', label: 'To', initial: defaultAddress, maxLength: 1000, placeholder: 'you@example.com, colleague@example.com',
         hint: 'Up to 5 addresses, separated by commas.' }),
     ],
