@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { findWorkspaceOfAccount } from '../db/accounts.ts';
 import { findCampaignCard } from '../db/slack-threads.ts';
+import { refreshOpenHomes } from './home.ts';
 import type { CampaignRef, Notice, Notifier } from '../notify/notifier.ts';
 import type { Services } from '../services.ts';
 
@@ -32,6 +33,9 @@ export function createSlackNotifier(services: Services, client: WebClient, rende
         text: notice.text,
         blocks: notice.blocks as never,
       });
+      // the App Homes showing this campaign's section are stale now too
+      await refreshOpenHomes(services, client, ref.userId).catch((error: unknown) =>
+        services.log.warn({ err: error, userId: ref.userId }, 'App Home not refreshed'));
     },
     async adminChannel(userId: string, notice: Notice) {
       const channel = (await findWorkspaceOfAccount(db, userId))?.admin_channel_id;

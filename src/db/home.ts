@@ -56,3 +56,20 @@ export function homeCampaigns(
      WHERE ranked.position >= page.first AND ranked.position < page.first + ${pageSize}
      ORDER BY ranked.section, position`);
 }
+
+export async function markHomeOpened(db: CommonQueryMethods, userId: string, memberId: string): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE members SET home_opened_at = now() WHERE user_id = ${userId} AND slack_user_id = ${memberId}`);
+}
+
+const HomeViewer = z.object({ slack_user_id: z.string(), role: z.enum(['admin', 'approver', 'editor']) });
+export type HomeViewer = z.infer<typeof HomeViewer>;
+
+/** Members who opened their App Home lately: the homes worth re-publishing after a change. */
+export function recentHomeViewers(db: CommonQueryMethods, userId: string, limit: number): Promise<readonly HomeViewer[]> {
+  return db.any(sql.type(HomeViewer)`
+    SELECT slack_user_id, role FROM members
+     WHERE user_id = ${userId} AND home_opened_at > now() - interval '7 days'
+     ORDER BY home_opened_at DESC
+     LIMIT ${limit}`);
+}

@@ -71,4 +71,19 @@ describe('App Home with 500 campaigns', () => {
     expect(text).not.toContain('Your drafts* (');
     expect(text).toContain('*Scheduled* (100)');
   });
+
+  it('is re-published for the members who opened it when a campaign changes, and for nobody else', async () => {
+    await herald.command('help', { user: 'UNEVER' }); // a member who never opened the App Home
+    const card = await herald.web.app.client.chat.postMessage({ channel: 'CCAMPAIGNS', text: 'card' });
+    const campaignId = await herald.db.primary.oneFirst(sql.type(z.object({ id: z.bigint() }))`
+      INSERT INTO campaigns (user_id, name, subject, status, created_by, scheduled_at, slack_channel_id, slack_message_ts)
+      VALUES (${userId}, 'Brand new', 'Hi', 'scheduled', 'UADMIN', now() + interval '1 day', 'CCAMPAIGNS', ${card.ts!})
+      RETURNING id`);
+    const publishesBefore = herald.slack.callsTo('views.publish').length;
+    await herald.notifier.refreshCampaignCard({ userId, campaignId });
+    const published = herald.slack.callsTo('views.publish').slice(publishesBefore).map((c) => c.args.user_id).sort();
+    expect(published).toEqual(['UADMIN', 'UEDITOR']);
+    expect(homeText('UADMIN')).toContain('*Scheduled* (101)');
+    expect(herald.slack.rejections).toEqual([]);
+  });
 });
