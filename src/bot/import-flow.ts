@@ -27,7 +27,7 @@ import {
  */
 
 /** Rows from which progress is posted (and updated in place) in the import's thread. */
-const PROGRESS_FROM_ROWS = 10_000;
+const PROGRESS_FROM_ROWS = 5_000;
 
 export type Tell = (message: { text: string; blocks?: readonly object[] }) => Promise<void>;
 

@@ -27,6 +27,10 @@ const MAILCHIMP_BOOKKEEPING = new Set([
   'timezone', 'cc', 'region', 'last_changed', 'leid', 'euid', 'notes',
 ]);
 
+function customFieldAllowed(key: string | null, taken: ReadonlySet<string>): key is string {
+  return key !== null && !RESERVED_FIELDS.has(key) && !MAILCHIMP_BOOKKEEPING.has(key) && !taken.has(key);
+}
+
 /**
  * A first guess at what each column means, from its header: known names (including
  * Mailchimp's "Email Address", "First Name", "TAGS") map to contact data, other headers to
@@ -37,7 +41,7 @@ export function suggestMapping(headers: readonly string[]): Mapping {
   return headers.map((header, column) => {
     const key = fieldKey(header);
     const alias = key ? ALIASES[key] : undefined;
-    const target: ColumnTarget = alias && !taken.has(alias) ? alias : key && !RESERVED_FIELDS.has(key) && !MAILCHIMP_BOOKKEEPING.has(key) && !taken.has(key) ? 'field' : 'ignore';
+    const target: ColumnTarget = alias ? (taken.has(alias) ? 'ignore' : alias) : customFieldAllowed(key, taken) ? 'field' : 'ignore';
     if (target !== 'ignore') taken.add(target === 'field' ? (key as string) : target);
     return target === 'field' ? { column, header, target, key: key as string } : { column, header, target };
   });
