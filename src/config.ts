@@ -36,6 +36,7 @@ const ConfigSchema = z.object({
   UNSUBSCRIBE_MAILTO: z.email().optional(),
   DELIVERED_ON: z.enum(['acceptance', 'webhook']).default('acceptance'),
   SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).max(100).default(3),
+  TRACKING_SCANNER_WINDOW_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   SES_TOPIC_ARNS: z
     .string()
     .transform((value) => value.split(',').map((arn) => arn.trim()).filter(Boolean))

@@ -5,7 +5,6 @@ import { createMailTransport } from '../mail/transport.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { Services } from '../services.ts';
 import { createEventBuffer, type EventBuffer } from '../tracking/event-buffer.ts';
-import { DEFAULT_SCANNER_WINDOW_SECONDS } from '../tracking/machine.ts';
 import { trackingRoutes } from '../tracking/routes.ts';
 import { resolveHeraldSecret } from '../tracking/secret.ts';
 import { createTokenSigner, type TokenSigner } from '../tracking/tokens.ts';
@@ -36,7 +35,7 @@ export async function createDeliveryRuntime(services: Services): Promise<Deliver
   const signer = createTokenSigner(secret);
   const events = createEventBuffer(db.primary, log);
   const routes = [
-    ...trackingRoutes({ db: db.primary, signer, events, scannerWindowSeconds: DEFAULT_SCANNER_WINDOW_SECONDS }),
+    ...trackingRoutes({ db: db.primary, signer, events, scannerWindowSeconds: config.TRACKING_SCANNER_WINDOW_SECONDS }),
     ...webhookRoutes({
       db: db.primary,
       log,

@@ -7,8 +7,9 @@ import { BlockList } from 'node:net';
  *  1. its user agent is empty or names a bot, scanner, link checker or HTTP library;
  *  2. it is an open from Apple's network 17.0.0.0/8: Mail Privacy Protection fetches every
  *     image when a message arrives, whether or not anyone reads it;
- *  3. it comes within `scannerWindowSeconds` of the send (the token's issue time): security
- *     gateways fetch every link and image as the message passes through, no person is that fast;
+ *  3. it comes within TRACKING_SCANNER_WINDOW_SECONDS (default 10) of the send (the token's issue
+ *     time): security gateways fetch every link and image as the message passes through, no
+ *     person is that fast;
  *  4. it is a HEAD request (link checkers).
  * Gmail's image proxy (GoogleImageProxy) fetches when the person opens, so it counts as human.
  */
@@ -17,8 +18,6 @@ const MACHINE_AGENTS =
 
 const APPLE_NETWORK = new BlockList();
 APPLE_NETWORK.addSubnet('17.0.0.0', 8, 'ipv4');
-
-export const DEFAULT_SCANNER_WINDOW_SECONDS = 10;
 
 export type Hit = {
   kind: 'open' | 'click';

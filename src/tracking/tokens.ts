@@ -47,6 +47,8 @@ export function createTokenSigner(secret: string): TokenSigner {
     verify(purpose, token, now = new Date()) {
       if (!/^[A-Za-z0-9_-]{20,200}$/.test(token)) return null;
       const bytes = Buffer.from(token, 'base64url');
+      // one spelling per token: base64url decoding would ignore stray trailing characters
+      if (bytes.toString('base64url') !== token) return null;
       const body = bytes.subarray(0, bytes.length - MAC_BYTES);
       const given = bytes.subarray(bytes.length - MAC_BYTES);
       if (body.length !== bodyLength(purpose) || !timingSafeEqual(given, mac(body))) return null;
