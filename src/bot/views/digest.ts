@@ -3,8 +3,10 @@ import type { PeriodTotals } from '../../db/reports.ts';
 import type { Digest, ListChange } from '../../reports/digests.ts';
 import { WEEKDAYS } from '../../reports/schedule.ts';
 import { percent } from '../../reports/stats.ts';
-import { context, escapeMrkdwn, header, section, sectionsOf, type Block } from './blocks.ts';
-import { formatCount, formatRate, type Message } from './stats.ts';
+import { context, escapeMrkdwn, header, section, sectionsOf, truncate, type Block } from './blocks.ts';
+import { formatCount, formatRate, NAME_SHOWN, type Message } from './stats.ts';
+
+const LISTS_SHOWN = 10;
 
 const slackDate = (date: Date) => `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${date.toISOString()}>`;
 
@@ -30,7 +32,7 @@ function summary(digest: Digest): string {
 function campaignLines(digest: Digest): string[] {
   const lines = digest.campaigns.map(
     (c) =>
-      `• *${escapeMrkdwn(c.name)}* — ${formatCount(c.emails_sent)} sent · ${formatRate(c.open_rate)} opened · ` +
+      `• *${escapeMrkdwn(truncate(c.name, NAME_SHOWN))}* — ${formatCount(c.emails_sent)} sent · ${formatRate(c.open_rate)} opened · ` +
       `${formatRate(c.click_rate)} clicked · ${formatRate(c.bounce_rate)} bounced`,
   );
   const more = digest.current.campaigns - digest.campaigns.length;
@@ -40,7 +42,7 @@ function campaignLines(digest: Digest): string[] {
 
 function listLine(change: ListChange): string {
   const delta = change.after - change.before;
-  return `• ${escapeMrkdwn(change.name)}: ${formatCount(change.before)} → ${formatCount(change.after)} (${delta > 0 ? '+' : '−'}${formatCount(Math.abs(delta))})`;
+  return `• ${escapeMrkdwn(truncate(change.name, NAME_SHOWN))}: ${formatCount(change.before)} → ${formatCount(change.after)} (${delta > 0 ? '+' : '−'}${formatCount(Math.abs(delta))})`;
 }
 
 function listSection(changes: Digest['listChanges']): string[] {
@@ -48,10 +50,15 @@ function listSection(changes: Digest['listChanges']): string[] {
   if (changes.length === 0) return ['*Lists*', 'No list grew or shrank.'];
   const grew = changes.filter((c) => c.after > c.before);
   const shrank = changes.filter((c) => c.after < c.before);
-  return [
-    ...(grew.length > 0 ? ['*Lists that grew*', ...grew.map(listLine)] : []),
-    ...(shrank.length > 0 ? ['*Lists that shrank*', ...shrank.map(listLine)] : []),
-  ];
+  return [...listGroup('*Lists that grew*', grew), ...listGroup('*Lists that shrank*', shrank)];
+}
+
+/** The lists that changed most, largest change first; the rest counted. */
+function listGroup(title: string, changes: readonly ListChange[]): string[] {
+  if (changes.length === 0) return [];
+  const largest = [...changes].sort((a, b) => Math.abs(b.after - b.before) - Math.abs(a.after - a.before));
+  const more = changes.length - LISTS_SHOWN;
+  return [title, ...largest.slice(0, LISTS_SHOWN).map(listLine), ...(more > 0 ? [`…and ${formatCount(more)} more`] : [])];
 }
 
 /** The digest posted to a subscribed channel; its chart follows in the thread. */

@@ -1,7 +1,7 @@
 import { HOME_SECTIONS, type HomeCampaign, type HomeSection } from '../../db/home.ts';
 import type { CampaignHome, HomeSectionPage } from '../../reports/home.ts';
-import { button, context, escapeMrkdwn, section, type Block } from './blocks.ts';
-import { formatCount, formatRate, quotaLine } from './stats.ts';
+import { button, context, escapeMrkdwn, section, truncate, type Block } from './blocks.ts';
+import { formatCount, formatRate, NAME_SHOWN, quotaLine } from './stats.ts';
 
 /** Paging buttons; their value is a HomePageValue. */
 export const HOME_PAGE_ACTIONS = { newer: 'home_page_newer', older: 'home_page_older' } as const;
@@ -23,7 +23,7 @@ const EMPTY: Record<HomeSection, string> = {
 const slackDate = (date: Date) => `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${date.toISOString()}>`;
 
 function campaignLine(c: HomeCampaign): string {
-  const name = `*${escapeMrkdwn(c.name)}*`;
+  const name = `*${escapeMrkdwn(truncate(c.name, NAME_SHOWN))}*`;
   if (c.section === 'sent') {
     return `• ${name} — ${formatCount(c.emails_sent)} sent · ${formatRate(c.open_rate)} opened · ${formatRate(c.click_rate)} clicked${c.sent_at ? ` · ${slackDate(c.sent_at)}` : ''}`;
   }

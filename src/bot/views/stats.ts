@@ -8,15 +8,22 @@ export const RESEND_NON_OPENERS_ACTION = 'resend_non_openers';
 
 export type Message = { text: string; blocks: Block[] };
 
+/** Campaign and list names in lists of many are cut here, so a message stays far below Slack's size limits. */
+export const NAME_SHOWN = 80;
+
 export const formatCount = (n: number) => n.toLocaleString('en-US');
 export const formatRate = (rate: number) => `${rate.toFixed(1)} %`;
 
 const field = (label: string, value: string) => ({ type: 'mrkdwn', text: `*${label}*\n${value}` });
 
+/** Longer URLs are shown as their text only, so five links always fit one section. */
+const LINKED_URL_MAX = 500;
+
 function linkLine(rank: number, link: CampaignStats['topLinks'][number]): string {
-  const label = escapeMrkdwn(truncate(link.link_text?.trim() || link.url, 80));
+  const label = escapeMrkdwn(truncate(link.link_text?.trim() || link.url, NAME_SHOWN));
   const clicks = `${formatCount(link.clicks)} click${link.clicks === 1 ? '' : 's'}`;
-  return `${rank}. <${link.url.replace(/[<>|]/g, encodeURIComponent)}|${label}> — ${clicks}`;
+  const shown = link.url.length <= LINKED_URL_MAX ? `<${link.url.replace(/[<>|]/g, encodeURIComponent)}|${label}>` : label;
+  return `${rank}. ${shown} — ${clicks}`;
 }
 
 /** `/herald stats <campaign>` and the card's Stats button. */
