@@ -9,12 +9,14 @@ export type Changes = {
   changed(): void;
   /** Resolves with the current version once it differs from `seen`, or after `timeoutMs`. */
   waitFor(seen: number, timeoutMs: number): Promise<number>;
-  /** Wakes every waiter (shutdown). */
+  /** Wakes every waiter and stops waiting from now on (shutdown). */
   close(): void;
+  closed(): boolean;
 };
 
 export function createChanges(boot: string): Changes {
   let version = 1;
+  let closed = false;
   let waiters = new Set<() => void>();
   const wakeAll = () => {
     const woken = waiters;
@@ -29,7 +31,7 @@ export function createChanges(boot: string): Changes {
       wakeAll();
     },
     waitFor(seen, timeoutMs) {
-      if (seen !== version) return Promise.resolve(version);
+      if (seen !== version || closed) return Promise.resolve(version);
       return new Promise((resolve) => {
         const wake = () => {
           clearTimeout(timer);
@@ -42,6 +44,10 @@ export function createChanges(boot: string): Changes {
         waiters.add(wake);
       });
     },
-    close: wakeAll,
+    close() {
+      closed = true;
+      wakeAll();
+    },
+    closed: () => closed,
   };
 }

@@ -186,6 +186,11 @@ export async function browserRoutes(ctx: SandboxContext, features: AppFeatures):
       path: '/sandbox/state',
       method: 'GET',
       handler: async (req, res) => {
+        if (ctx.changes.closed()) {
+          // shutting down: no new long polls, and the page's keep-alive connection goes too
+          res.setHeader('connection', 'close');
+          return sendJson(res, 503, { error: 'Herald is stopping' });
+        }
         const query = new URL(req.url ?? '/', ctx.baseUrl).searchParams;
         const member = await human(ctx, query.get('member') ?? '');
         const home = query.get('home') === '1';
