@@ -16,7 +16,7 @@ if "$prefix/bin/pg_dump" --version 2>/dev/null | grep -q " $major\."; then
   exit 0
 fi
 if apt-cache show "postgresql-client-$major" >/dev/null 2>&1; then
-  apt-get install -y --no-install-recommends "postgresql-client-$major"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "postgresql-client-$major" >/dev/null
   mkdir -p "$(dirname "$prefix")"
   ln -sfn "/usr/lib/postgresql/$major" "$prefix"
   exit 0
@@ -32,7 +32,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/lists/partial"
 echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror sid main" > "$work/sources.list"
 apt_private=(-o "Dir::Etc::SourceList=$work/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
-             -o "Dir::State::Lists=$work/lists")
+             -o "Dir::State::Lists=$work/lists" -o "APT::Sandbox::User=root")
 apt-get "${apt_private[@]}" update -qq
 (cd "$work" && apt-get "${apt_private[@]}" source --download-only -qq "postgresql-$major")
 
@@ -40,7 +40,10 @@ apt-get "${apt_private[@]}" update -qq
 build_deps=(gcc make bison flex libssl-dev zlib1g-dev pkg-config)
 missing=()
 for pkg in "${build_deps[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
-[ ${#missing[@]} -eq 0 ] || apt-get install -y --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
 tarball="$(ls "$work"/postgresql-"$major"_*.orig.tar.* | head -n 1)"
 mkdir "$work/src"

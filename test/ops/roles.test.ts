@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { sql } from 'slonik';
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { startHerald, type RunningHerald } from '../../src/herald.ts';
@@ -32,6 +33,11 @@ async function start(env: Record<string, string>) {
   const base = `http://127.0.0.1:${herald.port}`;
   return {
     herald,
+    /** Stops the process; jobs started with it finish first (startJobs' stop awaits them). */
+    async stop() {
+      running.splice(running.indexOf(herald), 1);
+      await herald.stop();
+    },
     status: async (path: string, method = 'GET') => (await fetch(`${base}${path}`, { method, body: method === 'POST' ? '{}' : undefined })).status,
   };
 }
@@ -49,6 +55,22 @@ describe('HERALD_ROLE', () => {
     const web = await start({ HERALD_ROLE: 'web' });
     expect(await web.status('/readyz')).toBe(200);
     expect(await web.status('/slack/events', 'POST')).toBe(401);
+  });
+
+  it('only a worker runs jobs: a quota period that ended is reset by the worker, not by web', async () => {
+    const { primary } = (await start({ HERALD_ROLE: 'web' })).herald.services.db;
+    const userId = await primary.oneFirst(sql.type(z.object({ id: z.string() }))`
+      INSERT INTO users (email, monthly_emails_sent, billing_anchor, quota_period_start)
+      VALUES ('quota-role@example.com', 500, current_date - 70, current_date - 70) RETURNING id`);
+    const sent = () => primary.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT monthly_emails_sent AS n FROM users WHERE id = ${userId}`);
+
+    const web = await start({ HERALD_ROLE: 'web' });
+    await web.stop();
+    expect(await sent()).toBe(500);
+
+    const worker = await start({ HERALD_ROLE: 'worker' });
+    await worker.stop(); // the quota job runs once on start
+    expect(await sent()).toBe(0);
   });
 
   it('with DATABASE_READ_URL opens a second pool on it for reads; the primary stays writable', async () => {
