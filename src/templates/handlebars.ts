@@ -1,14 +1,16 @@
 import Handlebars from 'handlebars';
+import { KNOWN_HELPERS, registerTemplateHelpers } from './helpers.ts';
 
 /**
  * Herald's own Handlebars: an isolated instance (helpers registered here never leak into
- * or come from the global one), only the built-in helpers, and no prototype access (the
- * 4.6+ default, never loosened). Templates are compiled once and rendered many times; a
+ * or come from the global one), the built-in helpers plus the small set in helpers.ts, and
+ * no prototype access (the 4.6+ default, never loosened). Templates are compiled once and rendered many times; a
  * field missing from a contact renders empty (strict: false) rather than failing a send.
  */
 const handlebars = Handlebars.create();
+registerTemplateHelpers(handlebars);
 
-const COMPILE_OPTIONS = { knownHelpersOnly: true, strict: false } as const;
+const COMPILE_OPTIONS = { knownHelpersOnly: true, knownHelpers: KNOWN_HELPERS, strict: false } as const;
 
 export type Render = (context: Record<string, unknown>) => string;
 

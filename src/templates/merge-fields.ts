@@ -1,9 +1,10 @@
 import Handlebars from 'handlebars';
+import { BUILT_IN_HELPER_NAMES, TEMPLATE_HELPER_NAMES } from './helpers.ts';
 
 type Node = { type: string; [key: string]: unknown };
 type Path = { type: 'PathExpression'; original: string; data: boolean; parts: string[] };
 
-const HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log']);
+const HELPERS = new Set<string>([...BUILT_IN_HELPER_NAMES, 'log', ...TEMPLATE_HELPER_NAMES]);
 /** Blocks whose body sees another context ({{#each items}}{{name}}…): their inner names are not contact fields. */
 const CONTEXT_CHANGING = new Set(['each', 'with']);
 

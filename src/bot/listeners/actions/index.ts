@@ -7,12 +7,14 @@ import { registerContactCard } from './contact-card.ts';
 import { registerImportActions } from './imports.ts';
 import { registerHomePaging } from './home-page.ts';
 import { registerListDelete } from './list-delete.ts';
+import { registerTemplateDelete } from './template-delete.ts';
 import { registerResendNonOpeners } from './resend-non-openers.ts';
 
 export function register(app: App, services: Services): void {
   registerListDelete(app, services);
   registerContactCard(app, services);
   registerImportActions(app, services);
+  registerTemplateDelete(app, services);
   registerHomePaging(app, services);
   registerAutoPauseActions(app, services);
   registerCampaignStats(app, services);

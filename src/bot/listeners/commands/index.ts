@@ -8,12 +8,14 @@ import { importCommands } from './imports.ts';
 import { listCommands } from './lists.ts';
 import { reportCommands } from './reports.ts';
 import { heraldCommand, type SubcommandGroup } from './router.ts';
+import { templateCommands } from './templates.ts';
 
 /** Every `/herald` subcommand group, in the order help lists them (see router.ts). */
 const SUBCOMMAND_GROUPS: readonly SubcommandGroup[] = [
   listCommands,
   contactCommands,
   importCommands,
+  templateCommands,
   campaignCommands,
   reportCommands,
   accountCommands,

@@ -7,6 +7,7 @@ import { registerCampaignSendTest } from './campaign-send-test.ts';
 import { registerContactSave } from './contact-save.ts';
 import { registerImportViews } from './imports.ts';
 import { registerListCreate } from './list-create.ts';
+import { registerTemplateSave } from './template-save.ts';
 import { registerResendSubmit } from './resend-non-openers.ts';
 
 export function register(app: App, services: Services): void {
@@ -14,6 +15,7 @@ export function register(app: App, services: Services): void {
   registerResendSubmit(app, services);
   registerContactSave(app, services);
   registerImportViews(app, services);
+  registerTemplateSave(app, services);
   registerCampaignSave(app, services);
   registerCampaignApproval(app, services);
   registerCampaignReschedule(app, services);
