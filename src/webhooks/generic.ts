@@ -23,7 +23,7 @@ const GenericEvent = z
   })
   .strict();
 
-const GenericBody = z.union([GenericEvent.transform((event) => [event]), z.object({ events: z.array(GenericEvent).min(1).max(100) }).strict().transform((body) => body.events)]);
+const GenericBatch = z.object({ events: z.array(GenericEvent).min(1).max(100) }).strict();
 
 export function genericSignature(secret: string, body: Buffer | string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -44,13 +44,15 @@ export function parseGenericBody(body: Buffer): { events: ProviderEvent[] } | { 
   } catch {
     return { error: 'body is not JSON' };
   }
-  const parsed = GenericBody.safeParse(json);
+  const isBatch = typeof json === 'object' && json !== null && 'events' in json;
+  const parsed = isBatch ? GenericBatch.safeParse(json) : GenericEvent.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { error: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` };
   }
+  const events = 'events' in parsed.data ? parsed.data.events : [parsed.data];
   return {
-    events: parsed.data.map((event) => ({
+    events: events.map((event) => ({
       id: event.id,
       type: event.type,
       messageId: event.message_id,

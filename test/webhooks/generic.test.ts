@@ -1,0 +1,117 @@
+import { sql } from 'slonik';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { CampaignRef } from '../../src/notify/notifier.ts';
+import { genericSignature, SIGNATURE_HEADER } from '../../src/webhooks/generic.ts';
+import { openTestDatabase } from '../helpers/db.ts';
+import { countRows, seedAccount, seedCampaign, seedContacts, seedList, startDeliveryHarness, TEST_SECRET } from '../helpers/delivery.ts';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
+
+let db: Awaited<ReturnType<typeof openTestDatabase>>;
+let sink: SmtpSink;
+let harness: Awaited<ReturnType<typeof startDeliveryHarness>>;
+let ref: CampaignRef;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  sink = await startSmtpSink({ parse: false });
+  harness = await startDeliveryHarness(db, sink.url());
+  const userId = await seedAccount(db.primary);
+  const ids = await seedContacts(db.primary, userId, ['hard', 'soft', 'complainer', 'forged', 'fine'].map((name) => ({ email: `${name}@example.org` })));
+  ref = await seedCampaign(db.primary, userId, { listIds: [await seedList(db.primary, userId, ids)] });
+  expect(await harness.sendUntilSettled(ref)).toBe('sent');
+});
+
+afterAll(async () => {
+  await harness?.close();
+  await sink?.close();
+  await db?.close();
+});
+
+const messageIdOf = (email: string) =>
+  db.primary.oneFirst(sql.type(z.object({ message_id: z.string() }))`
+    SELECT message_id FROM campaign_recipients WHERE user_id = ${ref.userId} AND campaign_id = ${ref.campaignId} AND email = ${email}`);
+
+const contactOf = (email: string) =>
+  db.primary.one(sql.type(z.object({ status: z.string(), soft_bounce_count: z.number() }))`
+    SELECT status, soft_bounce_count FROM contacts WHERE user_id = ${ref.userId} AND email = ${email}`);
+
+const campaignStats = () =>
+  db.primary.one(sql.type(z.object({ emails_bounced: z.number(), emails_hard_bounced: z.number(), emails_complained: z.number() }))`
+    SELECT emails_bounced, emails_hard_bounced, emails_complained FROM campaigns WHERE user_id = ${ref.userId} AND id = ${ref.campaignId}`);
+
+async function post(body: string, signature: string | null = genericSignature(TEST_SECRET, body), provider = 'generic') {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (signature !== null) headers[SIGNATURE_HEADER] = signature;
+  const response = await fetch(`${harness.base}/webhooks/${provider}`, { method: 'POST', headers, body });
+  return { status: response.status, json: (await response.json()) as { results?: string[]; error?: string } };
+}
+
+const rowsWritten = async () => ({
+  events: await countRows(db.primary, 'email_events'),
+  keys: await countRows(db.primary, 'processed_events'),
+});
+
+describe('generic signed webhook', () => {
+  it('applies a hard bounce once however often it is delivered', async () => {
+    const body = JSON.stringify({ id: 'evt-hard-1', type: 'bounce', bounce_type: 'hard', message_id: await messageIdOf('hard@example.org'), reason: '550 5.1.1 unknown user' });
+    const before = await rowsWritten();
+    const replies = [await post(body), await post(body), await post(body)];
+    expect(replies).toEqual([
+      { status: 200, json: { results: ['applied'] } },
+      { status: 200, json: { results: ['duplicate'] } },
+      { status: 200, json: { results: ['duplicate'] } },
+    ]);
+    expect(await rowsWritten()).toEqual({ events: before.events + 1, keys: before.keys + 1 });
+    expect(await contactOf('hard@example.org')).toMatchObject({ status: 'bounced' });
+    expect(await campaignStats()).toMatchObject({ emails_bounced: 1, emails_hard_bounced: 1 });
+    const reason = await db.primary.oneFirst(sql.type(z.object({ bounce_reason: z.string() }))`
+      SELECT bounce_reason FROM email_events WHERE user_id = ${ref.userId} AND event_type = 'bounced'`);
+    expect(reason).toBe('550 5.1.1 unknown user');
+  });
+
+  it('refuses a forged or missing signature with 401 and writes nothing', async () => {
+    const body = JSON.stringify({ id: 'evt-forged', type: 'complaint', message_id: await messageIdOf('forged@example.org') });
+    const before = await rowsWritten();
+    expect((await post(body, genericSignature('not-the-secret-0123456789', body))).status).toBe(401);
+    expect((await post(body, `sha256=${'0'.repeat(64)}`)).status).toBe(401);
+    expect((await post(body, null)).status).toBe(401);
+    expect((await post(body.replace('complaint', 'bounce'), genericSignature(TEST_SECRET, body))).status).toBe(401);
+    expect(await rowsWritten()).toEqual(before);
+    expect(await contactOf('forged@example.org')).toMatchObject({ status: 'subscribed' });
+  });
+
+  it('suppresses after the configured number of soft bounces (3)', async () => {
+    const messageId = await messageIdOf('soft@example.org');
+    const soft = (n: number) => JSON.stringify({ id: `evt-soft-${n}`, type: 'bounce', bounce_type: 'soft', message_id: messageId });
+    await post(soft(1));
+    await post(soft(2));
+    expect(await contactOf('soft@example.org')).toEqual({ status: 'subscribed', soft_bounce_count: 2 });
+    await post(soft(3));
+    expect(await contactOf('soft@example.org')).toEqual({ status: 'bounced', soft_bounce_count: 3 });
+  });
+
+  it('marks a complaint, in a batch of events', async () => {
+    const body = JSON.stringify({
+      events: [
+        { id: 'evt-complaint', type: 'complaint', message_id: await messageIdOf('complainer@example.org') },
+        { id: 'evt-delivered', type: 'delivery', message_id: (await messageIdOf('fine@example.org')).replace(/[<>]/g, '') },
+        { id: 'evt-stranger', type: 'bounce', message_id: '<nobody@elsewhere.example>' },
+      ],
+    });
+    expect(await post(body)).toEqual({ status: 200, json: { results: ['applied', 'applied', 'unattributed'] } });
+    expect(await contactOf('complainer@example.org')).toMatchObject({ status: 'complained' });
+    expect(await contactOf('fine@example.org')).toMatchObject({ status: 'subscribed' });
+    expect((await campaignStats()).emails_complained).toBe(1);
+  });
+
+  it('answers 400 to a signed body it cannot read, 413 to a huge one, 404 to an unknown provider', async () => {
+    const before = await rowsWritten();
+    const bad = JSON.stringify({ id: 'evt-bad', type: 'explosion', message_id: '<x@y>' });
+    expect(await post(bad)).toMatchObject({ status: 400, json: { error: expect.stringContaining('type') } });
+    const huge = JSON.stringify({ id: 'evt-huge', type: 'bounce', message_id: '<x@y>', reason: 'x'.repeat(300_000) });
+    expect((await fetch(`${harness.base}/webhooks/generic`, { method: 'POST', headers: { [SIGNATURE_HEADER]: genericSignature(TEST_SECRET, huge) }, body: huge })).status).toBe(413);
+    expect((await post('{}', genericSignature(TEST_SECRET, '{}'), 'mailgun')).status).toBe(404);
+    expect(await rowsWritten()).toEqual(before);
+  });
+});
