@@ -5,9 +5,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
+import { runStatement, withDatabase } from '../src/db/admin.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { exactRowCount } from '../src/db/maintenance.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -24,22 +24,6 @@ const FIRST_MONTH_CAMPAIGNS = 2;
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 const say = (line: string) => console.log(`[${elapsed()}] ${line}`);
-
-function withDatabase(url: string, database: string): string {
-  const copy = new URL(url);
-  copy.pathname = `/${database}`;
-  return copy.toString();
-}
-
-async function admin(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 async function loadAccount(pool: DatabasePool): Promise<void> {
   const userId = await pool.oneFirst(sql.type(z.object({ id: z.string() }))`
@@ -103,8 +87,8 @@ async function drill(serverUrl: string, workDir: string): Promise<boolean> {
   const sourceUrl = withDatabase(serverUrl, 'herald_drill_source');
   const targetUrl = withDatabase(serverUrl, 'herald_drill_target');
   for (const name of ['herald_drill_source', 'herald_drill_target']) {
-    await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin(serverUrl, `CREATE DATABASE ${name}`);
+    await runStatement(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await runStatement(serverUrl, `CREATE DATABASE ${name}`);
   }
   try {
     await migrate(sourceUrl);
@@ -135,7 +119,7 @@ async function drill(serverUrl: string, workDir: string): Promise<boolean> {
     }
   } finally {
     for (const name of ['herald_drill_source', 'herald_drill_target']) {
-      await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await runStatement(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     }
   }
 }

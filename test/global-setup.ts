@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { runStatement, withDatabase } from '../src/db/admin.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
 
@@ -12,22 +12,6 @@ declare module 'vitest' {
     adminUrl: string;
     /** A migrated database that per-file databases are cloned from. */
     templateDatabase: string;
-  }
-}
-
-function withDatabase(url: string, database: string): string {
-  const copy = new URL(url);
-  copy.pathname = `/${database}`;
-  return copy.toString();
-}
-
-async function adminQuery(adminUrl: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
   }
 }
 
@@ -49,8 +33,8 @@ export default async function setup(project: TestProject) {
   }
   const template = `herald_template_${process.pid}`;
   try {
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
-    await adminQuery(adminUrl, `CREATE DATABASE ${template}`);
+    await runStatement(adminUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    await runStatement(adminUrl, `CREATE DATABASE ${template}`);
     await migrate(withDatabase(adminUrl, template));
   } catch (error) {
     await stopServer().catch(() => {});
@@ -59,7 +43,7 @@ export default async function setup(project: TestProject) {
   project.provide('adminUrl', adminUrl);
   project.provide('templateDatabase', template);
   return async () => {
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`).catch(() => {});
+    await runStatement(adminUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`).catch(() => {});
     await stopServer();
   };
 }

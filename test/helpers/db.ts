@@ -1,25 +1,12 @@
-import pg from 'pg';
 import type { Interceptor } from 'slonik';
 import { inject } from 'vitest';
+import { runStatement, withDatabase } from '../../src/db/admin.ts';
 import { openDatabase, type Database } from '../../src/db/pool.ts';
 
 export type TestDatabase = { url: string; name: string; drop(): Promise<void> };
 
-function urlFor(database: string): string {
-  const url = new URL(inject('adminUrl'));
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function admin(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: inject('adminUrl') });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
+const urlFor = (database: string) => withDatabase(inject('adminUrl'), database);
+const admin = (text: string) => runStatement(inject('adminUrl'), text);
 
 /** A database of this test file's own: migrated (cloned from the template) or empty. */
 export async function freshDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {

@@ -56,25 +56,15 @@ async function rowCounts(pool: DatabasePool): Promise<Record<string, number>> {
   return counts;
 }
 
-const CampaignStats = z.object({
-  id: z.bigint(),
-  status: z.string(),
-  emails_sent: z.number(),
-  emails_delivered: z.number(),
-  emails_opened: z.number(),
-  emails_clicked: z.number(),
-  emails_bounced: z.number(),
-  emails_unsubscribed: z.number(),
-  open_rate: z.number(),
-  click_rate: z.number(),
-  bounce_rate: z.number(),
-});
+/** Every column of the account's campaigns, stats and rates included, as PostgreSQL prints the rows. */
+function campaignRows(pool: DatabasePool) {
+  return pool.anyFirst(sql.type(z.object({ row: z.string() }))`
+    SELECT c::text AS row FROM campaigns c WHERE c.user_id = ${account.userId} ORDER BY c.id`);
+}
 
-function campaignStats(pool: DatabasePool) {
-  return pool.any(sql.type(CampaignStats)`
-    SELECT id, status, emails_sent, emails_delivered, emails_opened, emails_clicked, emails_bounced,
-           emails_unsubscribed, open_rate, click_rate, bounce_rate
-      FROM campaigns WHERE user_id = ${account.userId} ORDER BY id`);
+function openStats(pool: DatabasePool) {
+  return pool.one(sql.type(z.object({ opened: z.number(), rate: z.number() }))`
+    SELECT emails_opened AS opened, open_rate AS rate FROM campaigns WHERE user_id = ${account.userId} AND id = ${account.campaignId}`);
 }
 
 function eventPartitions(pool: DatabasePool) {
@@ -126,7 +116,8 @@ describe('restore drill', () => {
     expect(expectedCounts.email_events_default).toBe(0);
     expect(Object.values(expectedCounts).filter((n) => n > 0).length).toBeGreaterThanOrEqual(15);
     expect(await rowCounts(target.pool)).toEqual(expectedCounts);
-    expect(await campaignStats(target.pool)).toEqual(await campaignStats(sourcePool));
+    expect((await openStats(sourcePool)).opened).toBe(25); // 20 last month + 5 this month, counted by the triggers
+    expect(await campaignRows(target.pool)).toEqual(await campaignRows(sourcePool));
     expect(await eventPartitions(target.pool)).toEqual(await eventPartitions(sourcePool));
     expect(await triggers(target.pool)).toEqual(await triggers(sourcePool));
     expect(await pendingMigrations(target.pool)).toEqual([]);
@@ -140,19 +131,18 @@ describe('restore drill', () => {
     const month = (d: Date) => `email_events_${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
     expect(perPartition.map((p) => p.part)).toEqual([month(account.lastMonth), month(account.thisMonth)].sort());
 
-    const [before] = await campaignStats(target.pool);
+    const before = await openStats(target.pool);
     const unopened = account.contacts[26]!; // delivered last month, never opened
     await target.pool.query(sql.unsafe`
       INSERT INTO email_events (user_id, campaign_id, contact_id, event_type)
       VALUES (${account.userId}, ${account.campaignId}, ${unopened}, 'opened')`);
-    const [after] = await campaignStats(target.pool);
-    expect(after!.emails_opened).toBe(before!.emails_opened + 1);
-    expect(after!.open_rate).toBeGreaterThan(before!.open_rate);
+    const after = await openStats(target.pool);
+    expect(after.opened).toBe(before.opened + 1);
+    expect(after.rate).toBeGreaterThan(before.rate);
     // identities continue after the restored rows instead of colliding with them
     await target.pool.query(sql.unsafe`
       INSERT INTO contacts (user_id, email) VALUES (${account.userId}, 'after-restore@example.com')`);
-    const [source] = await campaignStats(sourcePool);
-    expect(source!.emails_opened).toBe(before!.emails_opened);
+    expect((await openStats(sourcePool)).opened).toBe(before.opened);
   });
 
   it('refuses a non-empty database without --force, says why, and changes nothing', async () => {
