@@ -30,7 +30,7 @@ export async function sendTestEmail(
   input: { to: readonly string[]; contactId?: bigint },
 ): Promise<{ sentTo: string[] }> {
   const to = Addresses.safeParse(input.to.map((address) => address.trim().toLowerCase()));
-  if (!to.success) throw new UserError(`Give 1 to ${MAX_TEST_ADDRESSES} valid email addresses to send the test to.`);
+  if (!to.success) throw UserError.field('addresses', `Give 1 to ${MAX_TEST_ADDRESSES} valid email addresses to send the test to.`);
   const campaign = await loadCampaignForSend(deps.db, ref);
   if (!campaign) throw new UserError('That campaign no longer exists.');
   const contact = input.contactId === undefined ? SAMPLE_CONTACT : await findPreviewContact(deps.db, ref.userId, input.contactId);
