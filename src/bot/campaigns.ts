@@ -1,13 +1,16 @@
 import type { WebClient } from '@slack/web-api';
 import { findCampaign, findLiveLists, setCampaignCard, type Campaign } from '../db/campaigns.ts';
+import { countAudience } from '../db/preflight.ts';
 import { countRecipients } from '../db/recipients.ts';
 import type { CampaignRef, Notice, Notifier } from '../notify/notifier.ts';
 import type { Services } from '../services.ts';
 import { createSlackNotifier, type CardRenderer } from './notifier.ts';
 import { campaignCard } from './views/campaign-card.ts';
 
-/** Statuses in which the send ledger exists (or existed) and the card shows progress. */
+/** Statuses in which the send ledger may exist and the card shows progress. */
 const WITH_LEDGER = new Set(['sending', 'sent', 'paused', 'failed', 'cancelled']);
+/** Statuses in which the campaign is over: no "would go to" count. */
+const FINISHED = new Set(['sent', 'failed', 'cancelled']);
 
 export async function listNamesOf(services: Services, campaign: Campaign): Promise<string[]> {
   return (await findLiveLists(services.db.primary, campaign.user_id, campaign.list_ids)).map((list) => list.name);
@@ -19,8 +22,10 @@ export function campaignCardRenderer(services: Services): CardRenderer {
     const campaign = await findCampaign(services.db.primary, userId, campaignId);
     if (!campaign) return { text: 'This campaign was deleted.', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: ':wastebasket: This campaign was deleted.' } }] };
     const ref = { userId, campaignId };
-    const recipients = WITH_LEDGER.has(campaign.status) ? await countRecipients(services.db.primary, ref) : null;
-    return campaignCard({ campaign, listNames: await listNamesOf(services, campaign), recipients, now: new Date() });
+    const ledger = WITH_LEDGER.has(campaign.status) ? await countRecipients(services.db.primary, ref) : null;
+    const recipients = ledger && Object.values(ledger).some((n) => n > 0) ? ledger : null;
+    const audience = recipients || FINISHED.has(campaign.status) ? null : (await countAudience(services.db.primary, ref, campaign.segment)).recipients;
+    return campaignCard({ campaign, listNames: await listNamesOf(services, campaign), recipients, audience, now: new Date() });
   };
 }
 

@@ -65,6 +65,7 @@ describe('a campaign from draft to scheduled, in Slack', () => {
     const { card, replies } = threadOf(scheduled);
     expect(card).toContain('Scheduled');
     expect(card).toContain('approved by <@UAPPROVER>');
+    expect(card).toContain('*Recipients:* 3 (unique, subscribed');
     expect(replies).toHaveLength(5);
     expect(replies[0]).toContain('<@UAUTHOR> drafted *Spring sale*');
     expect(replies[1]).toContain('Pre-flight check: Spring sale');
@@ -154,6 +155,19 @@ describe('four-eyes approval', () => {
     await herald.submitView(opened.view, { decision: 'reject', comment: 'Fix the subject' }, APPROVER);
     expect((await row('Not yet')).status).toBe('draft');
     expect(threadOf(await row('Not yet')).replies.at(-1)).toContain('Rejected by <@UAPPROVER>: back to draft.\n> Fix the subject');
+  });
+});
+
+describe('another workspace', () => {
+  it('can neither see nor change this workspace’s campaigns, even with their ids', async () => {
+    const other: As = { team: 'T2', user: 'UOTHER', channel: 'COTHER' };
+    const campaign = await row('Spring sale');
+    const cancel = await click('cancel', campaign.id, other);
+    expect(cancel.text).toContain('That campaign no longer exists');
+    const check = await herald.command('campaign check "Spring sale"', other);
+    expect(check.text).toContain('There is no campaign called “Spring sale”');
+    expect((await herald.command('campaigns', other)).text).toContain('No campaigns yet');
+    expect((await row('Spring sale')).status).toBe('scheduled');
   });
 });
 

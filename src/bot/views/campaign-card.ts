@@ -10,6 +10,8 @@ export type CampaignCardState = {
   listNames: readonly string[];
   /** the send ledger, once written */
   recipients: RecipientCounts | null;
+  /** before that: how many it would go to now (unique, subscribed, matching the audience filter) */
+  audience: number | null;
   now: Date;
 };
 
@@ -109,6 +111,7 @@ export function campaignCard(state: CampaignCardState): Notice {
     `*From:* ${senderWords(campaign)}`,
     `*Lists:* ${state.listNames.length > 0 ? state.listNames.map(escapeMrkdwn).join(', ') : 'none'} · *Audience:* ${segmentWords(campaign.segment)}`,
     `*Send time:* ${sendTimeWords(campaign)}`,
+    state.audience === null ? null : `*Recipients:* ${count(state.audience)} (unique, subscribed; counted again as the lists change)`,
     progressLine(campaign, state.recipients),
     statsLine(campaign),
   ].filter((line): line is string => line !== null);

@@ -64,13 +64,13 @@ describe('campaign card', () => {
 
   it.each(statuses)('is a valid message in status %s, with a long name and subject', (status) => {
     const card = campaignCard({ campaign: campaign({ status, name: long(255), subject: long(998) }), listNames: [long(255)],
-      recipients: { pending: 1, sending: 0, sent: 5, failed: 1, unknown: 2, skipped: 3 }, now: NOW });
+      recipients: { pending: 1, sending: 0, sent: 5, failed: 1, unknown: 2, skipped: 3 }, audience: null, now: NOW });
     assertValidMessageBlocks(card.blocks ?? []);
     expect(card.text).toMatch(/^Campaign “x+”: \w/);
   });
 
   it('offers the buttons of each state', () => {
-    const ids = (c: Campaign) => actionIds(campaignCard({ campaign: c, listNames: ['L'], recipients: null, now: NOW }).blocks ?? []);
+    const ids = (c: Campaign) => actionIds(campaignCard({ campaign: c, listNames: ['L'], recipients: null, audience: 12, now: NOW }).blocks ?? []);
     expect(ids(campaign({ status: 'draft' }))).toContain(CAMPAIGN_ACTIONS.requestApproval);
     expect(ids(campaign({ status: 'pending_approval' }))).toEqual(expect.arrayContaining([CAMPAIGN_ACTIONS.approve, CAMPAIGN_ACTIONS.reject]));
     expect(ids(campaign({ status: 'approved' }))).toEqual(expect.arrayContaining([CAMPAIGN_ACTIONS.schedule, CAMPAIGN_ACTIONS.sendNow]));
@@ -82,7 +82,7 @@ describe('campaign card', () => {
 
   it('shows progress and headline stats once sending', () => {
     const card = campaignCard({ campaign: campaign({ status: 'sending', emails_sent: 5, emails_delivered: 5, open_rate: 40, click_rate: 20 }),
-      listNames: ['L'], recipients: { pending: 4, sending: 1, sent: 5, failed: 0, unknown: 0, skipped: 2 }, now: NOW });
+      listNames: ['L'], recipients: { pending: 4, sending: 1, sent: 5, failed: 0, unknown: 0, skipped: 2 }, audience: null, now: NOW });
     const text = textOf(card.blocks);
     expect(text).toContain('5 of 10 sent');
     expect(text).toContain('opens 40%');
