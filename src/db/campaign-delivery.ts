@@ -42,33 +42,6 @@ export async function markMaterialised(db: CommonQueryMethods, ref: CampaignRef)
     RETURNING recipients_total`);
 }
 
-const CampaignForSend = z.object({
-  status: z.string(),
-  subject: z.string(),
-  html_content: z.string(),
-  text_content: z.string().nullable(),
-  from_name: z.string().nullable(),
-  from_email: z.string().nullable(),
-  reply_to: z.string().nullable(),
-  content_hash: z.string(),
-  postal_address: z.string().nullable(),
-  account_from_email: z.string().nullable(),
-  account_from_name: z.string().nullable(),
-});
-export type CampaignForSend = z.infer<typeof CampaignForSend>;
-
-/** What a message is made of: the campaign's content and sender, and the account's footer settings. */
-export async function loadCampaignForSend(db: CommonQueryMethods, ref: CampaignRef): Promise<CampaignForSend | null> {
-  return db.maybeOne(sql.type(CampaignForSend)`
-    SELECT c.status, c.subject, c.html_content, c.text_content, c.from_name, c.from_email, c.reply_to,
-           campaign_content_hash(c) AS content_hash,
-           u.settings ->> 'postal_address' AS postal_address,
-           u.settings ->> 'default_from_email' AS account_from_email,
-           u.settings ->> 'default_from_name' AS account_from_name
-      FROM campaigns c JOIN users u ON u.id = c.user_id
-     WHERE c.user_id = ${ref.userId} AND c.id = ${ref.campaignId} AND c.deleted_at IS NULL`);
-}
-
 const Account = z.object({
   sendable: z.boolean(),
   subscription_status: z.string(),
@@ -100,18 +73,4 @@ export async function chargeQuota(db: CommonQueryMethods, userId: string, emails
 export async function campaignStatus(db: CommonQueryMethods, ref: CampaignRef): Promise<string | null> {
   return db.maybeOneFirst(sql.type(z.object({ status: z.string() }))`
     SELECT status FROM campaigns WHERE user_id = ${ref.userId} AND id = ${ref.campaignId} AND deleted_at IS NULL`);
-}
-
-const PreviewContact = z.object({
-  email: z.string(),
-  first_name: z.string().nullable(),
-  last_name: z.string().nullable(),
-  custom_fields: z.record(z.string(), z.unknown()),
-});
-
-/** A contact of the account to render a test email for. */
-export async function findPreviewContact(db: CommonQueryMethods, userId: string, contactId: bigint): Promise<z.infer<typeof PreviewContact> | null> {
-  return db.maybeOne(sql.type(PreviewContact)`
-    SELECT email, first_name, last_name, custom_fields FROM contacts
-     WHERE user_id = ${userId} AND id = ${contactId} AND deleted_at IS NULL`);
 }

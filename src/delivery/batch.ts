@@ -1,11 +1,11 @@
 import type { CommonQueryMethods } from 'slonik';
-import { campaignStatus, chargeQuota, loadCampaignForSend, lockAccountAllowance } from '../db/campaign-delivery.ts';
+import { campaignStatus, chargeQuota, lockAccountAllowance } from '../db/campaign-delivery.ts';
 import { insertEvents, type NewEvent } from '../db/events.ts';
 import { claimRecipients, countRecipients, recordOutcomes, type ClaimedRecipient, type SendOutcome } from '../db/recipients.ts';
 import { classifySendError } from '../mail/smtp-errors.ts';
 import type { CampaignRef, Notice } from '../notify/notifier.ts';
 import { enforceSendingLimits } from '../jobs/auto-pause.ts';
-import { composeMessage, type PreparedCampaign } from './compose.ts';
+import { composeMessage, loadCampaignSource, type PreparedCampaign } from './compose.ts';
 import { tell, type DeliveryContext, type DispatchOptions } from './context.ts';
 import { accountPausedNotice, failedNotice, finishedNotice, quotaPausedNotice } from './notices.ts';
 import { finishSending, stopSending } from './transitions.ts';
@@ -19,11 +19,11 @@ const MAX_RETRY_SECONDS = 3_600;
  * nothing is left. Returns how many recipients were claimed (0: nothing to do right now).
  */
 export async function sendNextBatch(context: DeliveryContext, ref: CampaignRef): Promise<number> {
-  const campaign = await loadCampaignForSend(context.db, ref);
-  if (campaign?.status !== 'sending') return 0;
+  const source = await loadCampaignSource(context.db, ref);
+  if (source?.campaign.status !== 'sending') return 0;
   let prepared: PreparedCampaign;
   try {
-    prepared = context.campaigns.get(ref, campaign);
+    prepared = context.campaigns.get(ref, source);
   } catch (error) {
     await failCampaign(context, ref, `the email template has an error: ${(error as Error).message}`);
     return 0;

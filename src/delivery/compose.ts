@@ -1,4 +1,4 @@
-import type { CampaignForSend } from '../db/campaign-delivery.ts';
+import { findCampaign, findSenderSettings, type Campaign, type SenderSettings } from '../db/campaigns.ts';
 import { ensureCampaignLinks } from '../db/links.ts';
 import type { DatabasePool } from '../db/pool.ts';
 import { findLinks, rewriteLinks } from '../mail/links.ts';
@@ -24,9 +24,18 @@ export type Recipient = MergeContact & { contactId: bigint; messageId: string };
 
 export type ComposeContext = { db: DatabasePool; urls: TrackingUrls; defaultFrom: string; unsubscribeMailto?: string };
 
+/** What is sent: the campaign's content and sender, and the account's defaults and postal address. */
+export type CampaignSource = { campaign: Campaign; sender: SenderSettings };
+
+/** The campaign (null when deleted) with its account's sender settings. */
+export async function loadCampaignSource(db: DatabasePool, ref: CampaignRef): Promise<CampaignSource | null> {
+  const campaign = await findCampaign(db, ref.userId, ref.campaignId);
+  return campaign ? { campaign, sender: await findSenderSettings(db, ref.userId) } : null;
+}
+
 /** Throws when a template does not compile (the message names the line). */
-export function prepareCampaign(ref: CampaignRef, campaign: CampaignForSend, defaultFrom: string): PreparedCampaign {
-  const fromAddress = campaign.from_email ?? campaign.account_from_email ?? defaultFrom;
+export function prepareCampaign(ref: CampaignRef, { campaign, sender }: CampaignSource, defaultFrom: string): PreparedCampaign {
+  const fromAddress = campaign.from_email ?? sender.from_email ?? defaultFrom;
   return {
     ref,
     contentHash: campaign.content_hash,
@@ -34,24 +43,24 @@ export function prepareCampaign(ref: CampaignRef, campaign: CampaignForSend, def
       subject: campaign.subject,
       html: campaign.html_content,
       text: campaign.text_content,
-      postalAddress: campaign.postal_address,
+      postalAddress: sender.postal_address,
     }),
-    from: { name: campaign.from_name ?? campaign.account_from_name, address: fromAddress },
-    replyTo: campaign.reply_to,
+    from: { name: campaign.from_name ?? sender.from_name, address: fromAddress },
+    replyTo: campaign.reply_to ?? sender.reply_to,
     messageIdDomain: messageIdDomain(fromAddress),
     linkIds: new Map(),
   };
 }
 
-/** Compiled campaigns by account and id, recompiled when the content changes. */
+/** Compiled campaigns by account and id, recompiled when the content changes (the account's footer is read with them). */
 export function createCampaignCache(defaultFrom: string) {
   const cache = new Map<string, PreparedCampaign>();
   return {
-    get(ref: CampaignRef, campaign: CampaignForSend): PreparedCampaign {
+    get(ref: CampaignRef, source: CampaignSource): PreparedCampaign {
       const key = `${ref.userId}/${ref.campaignId}`;
       const cached = cache.get(key);
-      if (cached?.contentHash === campaign.content_hash) return cached;
-      const prepared = prepareCampaign(ref, campaign, defaultFrom);
+      if (cached?.contentHash === source.campaign.content_hash) return cached;
+      const prepared = prepareCampaign(ref, source, defaultFrom);
       cache.set(key, prepared);
       return prepared;
     },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { findPreviewContact, loadCampaignForSend } from '../db/campaign-delivery.ts';
+import { findContact } from '../db/contacts.ts';
 import type { DatabasePool } from '../db/pool.ts';
 import { UserError } from '../errors.ts';
 import type { MailTransport } from '../mail/transport.ts';
@@ -8,7 +8,7 @@ import type { MergeContact } from '../mail/render.ts';
 import { personalise } from '../mail/render.ts';
 import type { CampaignRef } from '../notify/notifier.ts';
 import { TEST_SEND_TOKEN } from '../tracking/routes.ts';
-import { prepareCampaign } from './compose.ts';
+import { loadCampaignSource, prepareCampaign } from './compose.ts';
 
 export const MAX_TEST_ADDRESSES = 5;
 
@@ -31,13 +31,13 @@ export async function sendTestEmail(
 ): Promise<{ sentTo: string[] }> {
   const to = Addresses.safeParse(input.to.map((address) => address.trim().toLowerCase()));
   if (!to.success) throw UserError.field('addresses', `Give 1 to ${MAX_TEST_ADDRESSES} valid email addresses to send the test to.`);
-  const campaign = await loadCampaignForSend(deps.db, ref);
-  if (!campaign) throw new UserError('That campaign no longer exists.');
-  const contact = input.contactId === undefined ? SAMPLE_CONTACT : await findPreviewContact(deps.db, ref.userId, input.contactId);
+  const source = await loadCampaignSource(deps.db, ref);
+  if (!source) throw new UserError('That campaign no longer exists.');
+  const contact = input.contactId === undefined ? SAMPLE_CONTACT : await findContact(deps.db, ref.userId, input.contactId);
   if (!contact) throw new UserError('That contact no longer exists; pick another one for the test.');
   let prepared;
   try {
-    prepared = prepareCampaign(ref, campaign, deps.defaultFrom);
+    prepared = prepareCampaign(ref, source, deps.defaultFrom);
   } catch (error) {
     throw new UserError(`The email template has an error: ${(error as Error).message}`);
   }

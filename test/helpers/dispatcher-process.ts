@@ -1,37 +1,60 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { CampaignRef } from '../../src/notify/notifier.ts';
-import { TEST_SECRET } from './delivery.ts';
+import { openTestDatabase } from './db.ts';
+import { campaignRow, CARD_CHANNEL, seedAccount, seedCampaign, seedContacts, seedList, TEST_SECRET } from './delivery.ts';
+import { startFakeSlack } from './fake-slack.ts';
+import { startSmtpSink } from './smtp-sink.ts';
 
-export type DispatcherProcess = { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> };
+export type Exit = { code: number | null; signal: NodeJS.Signals | null; stderr: string };
+export type DispatcherProcess = { child: ChildProcess; exited: Promise<Exit> };
 
-/** Starts test/jobs/dispatcher-child.ts with Node (this process's binary) against the given database and SMTP sink. */
-export function spawnDispatcher(options: {
-  databaseUrl: string;
-  smtpUrl: string;
-  slackApiUrl: string;
-  ref: CampaignRef;
-  batchSize: number;
-  leaseSeconds: number;
-}): DispatcherProcess {
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../jobs/dispatcher-child.ts')], {
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: options.databaseUrl,
-      SMTP_URL: options.smtpUrl,
-      SLACK_API_URL: options.slackApiUrl,
-      HERALD_SECRET: TEST_SECRET,
-      CAMPAIGN_USER_ID: options.ref.userId,
-      CAMPAIGN_ID: String(options.ref.campaignId),
-      BATCH_SIZE: String(options.batchSize),
-      LEASE_SECONDS: String(options.leaseSeconds),
+/**
+ * A database, an SMTP sink and a fake Slack for dispatchers running as processes of their
+ * own (test/jobs/dispatcher-child.ts, started with this process's Node binary).
+ */
+export async function startProcessFixture() {
+  const db = await openTestDatabase();
+  const sink = await startSmtpSink({ parse: false });
+  const slack = await startFakeSlack();
+  return {
+    db,
+    sink,
+    /** A due campaign to `count` new contacts of a new account. */
+    async campaignTo(count: number, prefix: string): Promise<CampaignRef> {
+      const userId = await seedAccount(db.primary);
+      const ids = await seedContacts(db.primary, userId, Array.from({ length: count }, (_, i) => ({ email: `${prefix}${i}@example.org` })));
+      return seedCampaign(db.primary, userId, { listIds: [await seedList(db.primary, userId, ids)] });
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal, stderr })),
-  );
-  return { child, exited };
+    /** A dispatcher process whose EHLO name is `name`; it exits 0 once the campaign is settled. */
+    run(name: string, ref: CampaignRef, options: { batchSize: number; leaseSeconds: number }): DispatcherProcess {
+      const child = spawn(process.execPath, [join(import.meta.dirname, '../jobs/dispatcher-child.ts')], {
+        env: {
+          PATH: process.env.PATH,
+          DATABASE_URL: db.url,
+          SMTP_URL: sink.url(name),
+          SLACK_API_URL: slack.apiUrl,
+          HERALD_SECRET: TEST_SECRET,
+          CAMPAIGN_USER_ID: ref.userId,
+          CAMPAIGN_ID: String(ref.campaignId),
+          BATCH_SIZE: String(options.batchSize),
+          LEASE_SECONDS: String(options.leaseSeconds),
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
+      const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stderr })));
+      return { child, exited };
+    },
+    /** The texts posted in the campaign card's thread. */
+    async thread(ref: CampaignRef): Promise<Array<string | undefined>> {
+      return slack.thread(CARD_CHANNEL, (await campaignRow(db.primary, ref)).slack_message_ts).map((m) => m.text);
+    },
+    async close() {
+      await slack.close();
+      await sink.close();
+      await db.close();
+    },
+  };
 }

@@ -1,36 +1,21 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openTestDatabase } from '../helpers/db.ts';
-import { campaignRow, CARD_CHANNEL, recipientCounts, seedAccount, seedCampaign, seedContacts, seedList } from '../helpers/delivery.ts';
-import { spawnDispatcher } from '../helpers/dispatcher-process.ts';
-import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
+import { recipientCounts } from '../helpers/delivery.ts';
+import { startProcessFixture } from '../helpers/dispatcher-process.ts';
 
 const RECIPIENTS = 600;
-
-let db: Awaited<ReturnType<typeof openTestDatabase>>;
-let sink: SmtpSink;
-let slack: FakeSlack;
+let fixture: Awaited<ReturnType<typeof startProcessFixture>>;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  sink = await startSmtpSink({ parse: false });
-  slack = await startFakeSlack();
+  fixture = await startProcessFixture();
 });
-
-afterAll(async () => {
-  await slack?.close();
-  await sink?.close();
-  await db?.close();
-});
+afterAll(() => fixture?.close());
 
 it('two dispatcher processes on one campaign share the work and send nobody twice', async () => {
-  const userId = await seedAccount(db.primary);
-  const ids = await seedContacts(db.primary, userId, Array.from({ length: RECIPIENTS }, (_, i) => ({ email: `both${i}@example.org` })));
-  const ref = await seedCampaign(db.primary, userId, { listIds: [await seedList(db.primary, userId, ids)] });
-  const run = (name: string) =>
-    spawnDispatcher({ databaseUrl: db.url, smtpUrl: sink.url(name), slackApiUrl: slack.apiUrl, ref, batchSize: 20, leaseSeconds: 60 });
+  const { sink, db } = fixture;
+  const ref = await fixture.campaignTo(RECIPIENTS, 'both');
+  const run = (name: string) => fixture.run(name, ref, { batchSize: 20, leaseSeconds: 60 }).exited;
 
-  const results = await Promise.all([run('dispatcher-a').exited, run('dispatcher-b').exited]);
+  const results = await Promise.all([run('dispatcher-a'), run('dispatcher-b')]);
   expect(results.map((r) => [r.code, r.stderr])).toEqual([[0, ''], [0, '']]);
 
   expect(sink.received).toHaveLength(RECIPIENTS);
@@ -40,8 +25,7 @@ it('two dispatcher processes on one campaign share the work and send nobody twic
   expect(await recipientCounts(db.primary, ref)).toEqual({ sent: RECIPIENTS });
 
   // one of them started the campaign and one finished it: each said so once
-  const thread = slack.thread(CARD_CHANNEL, (await campaignRow(db.primary, ref)).slack_message_ts).map((m) => m.text);
-  expect(thread).toEqual([
+  expect(await fixture.thread(ref)).toEqual([
     `Sending started to ${RECIPIENTS} of ${RECIPIENTS} recipients.`,
     `Sending finished: ${RECIPIENTS} sent, 0 failed, 0 skipped, 0 unknown (${RECIPIENTS} recipients).`,
   ]);
