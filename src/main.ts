@@ -14,7 +14,8 @@ try {
 }
 
 const log = createLogger(config.LOG_LEVEL);
-const herald = await startHerald(config, log);
+// handlers are in place before the port answers: a signal during start stops Herald once it is up
+const starting = startHerald(config, log);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -26,9 +27,10 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, 20_000);
   deadline.unref();
-  await herald.stop();
+  await (await starting).stop();
   log.info('stopped');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+await starting;

@@ -3,10 +3,10 @@ import type { Actor } from '../../../accounts/actor.ts';
 import { requireRole } from '../../../accounts/roles.ts';
 import { cancelCampaign, resumeCampaign } from '../../../campaigns/workflow.ts';
 import type { DatabasePool } from '../../../db/pool.ts';
-import { UserError } from '../../../errors.ts';
 import { campaignNotifier } from '../../campaigns.ts';
 import type { Services } from '../../../services.ts';
 import { AUTO_PAUSE_ACTIONS, autoPauseResolved } from '../../views/auto-pause.ts';
+import { idFrom } from '../ids.ts';
 import { onAction } from '../with-actor.ts';
 
 type Decision = { what: string; done: string; run: (db: DatabasePool, actor: Actor, campaignId: bigint) => Promise<unknown> };
@@ -16,11 +16,6 @@ const DECISIONS: Record<string, Decision> = {
   [AUTO_PAUSE_ACTIONS.cancel]: { what: 'cancel a campaign Herald paused', done: 'cancelled the campaign', run: cancelCampaign },
 };
 
-function campaignIdOf(value: string | undefined): bigint {
-  if (!value || !/^\d{1,18}$/.test(value)) throw new UserError('This button no longer points at a campaign.');
-  return BigInt(value);
-}
-
 /** Resume / Cancel on an auto-pause alert: approvers and admins only, through the campaign state machine. */
 export function registerAutoPauseActions(app: App, services: Services): void {
   for (const [actionId, decision] of Object.entries(DECISIONS)) {
@@ -28,7 +23,7 @@ export function registerAutoPauseActions(app: App, services: Services): void {
       actionId,
       onAction(services, async ({ action, actor, respond, client }) => {
         requireRole(actor, 'approver', decision.what);
-        const campaignId = campaignIdOf('value' in action ? action.value : undefined);
+        const campaignId = idFrom(action);
         await decision.run(services.db.primary, actor, campaignId);
         const resolved = autoPauseResolved(`<@${actor.memberId}> ${decision.done}.`);
         await respond({ replace_original: true, text: resolved.text, blocks: resolved.blocks as never });

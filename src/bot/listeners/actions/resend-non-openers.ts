@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
 import { campaignStats } from '../../../reports/stats.ts';
-import { UserError } from '../../../errors.ts';
 import type { Services } from '../../../services.ts';
 import { resendModal } from '../../views/resend.ts';
 import { RESEND_NON_OPENERS_ACTION } from '../../views/stats.ts';
+import { idFrom } from '../ids.ts';
 import { onAction } from '../with-actor.ts';
 
 /** "Resend to non-openers…" on a sent campaign's stats: opens the modal asking after how many days. */
@@ -11,9 +11,7 @@ export function registerResendNonOpeners(app: App, services: Services): void {
   app.action(
     RESEND_NON_OPENERS_ACTION,
     onAction(services, async ({ action, actor, body, client }) => {
-      const value = 'value' in action ? action.value : undefined;
-      if (!value || !/^\d{1,18}$/.test(value)) throw new UserError('This button no longer points at a campaign.');
-      const { campaign } = await campaignStats(services.db.read, actor.userId, { id: BigInt(value) });
+      const { campaign } = await campaignStats(services.db.read, actor.userId, { id: idFrom(action) });
       const view = resendModal({
         campaignId: campaign.id,
         name: campaign.name,
