@@ -3,11 +3,10 @@ import { fieldKey, normalizeEmail, parseTags } from '../contacts/fields.ts';
 import {
   findCampaignByName,
   findLiveLists,
-  findTemplateContent,
   type Campaign,
   type CampaignContent,
-  type TemplateContent,
 } from '../db/campaigns.ts';
+import { findTemplate, type Template } from '../db/templates.ts';
 import type { DatabasePool } from '../db/pool.ts';
 import { UserError } from '../errors.ts';
 import { compileCampaign } from '../mail/render.ts';
@@ -118,7 +117,7 @@ async function checkTemplate(db: DatabasePool, userId: string, templateId: strin
     errors.template = 'Pick a template.';
     return undefined;
   }
-  const template = /^\d{1,18}$/.test(templateId) ? await findTemplateContent(db, userId, BigInt(templateId)) : null;
+  const template = /^\d{1,18}$/.test(templateId) ? await findTemplate(db, userId, BigInt(templateId)) : null;
   if (!template) errors.template = 'That template does not exist (any more). Pick another one.';
   return template ?? undefined;
 }
@@ -214,7 +213,7 @@ function todayIn(now: Date, zone: string): string {
 }
 
 /** Subject and body: typed, kept from the campaign, or copied from the template, and checked to compile. */
-function checkContent(form: CampaignForm, template: TemplateContent, current: Campaign | undefined, errors: Errors) {
+function checkContent(form: CampaignForm, template: Template, current: Campaign | undefined, errors: Errors) {
   const subject = checked(Subject, form.subject, 'subject', errors) || template.subject.trim();
   if (!subject) errors.subject ??= 'Enter a subject (the template has none).';
   const sameTemplate = current !== undefined && current.template_id === template.id;

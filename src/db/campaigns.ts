@@ -302,34 +302,6 @@ export async function findSenderSettings(db: CommonQueryMethods, userId: string)
       FROM users WHERE id = ${userId}`);
 }
 
-const TemplateChoice = z.object({ id: z.bigint(), name: z.string() });
-export type TemplateChoice = z.infer<typeof TemplateChoice>;
-
-/** Templates to pick from in the campaign form (Slack shows at most 100 options). */
-export async function templateChoices(db: CommonQueryMethods, userId: string, limit = 100): Promise<readonly TemplateChoice[]> {
-  return db.any(sql.type(TemplateChoice)`
-    SELECT id, name FROM templates
-     WHERE user_id = ${userId} AND deleted_at IS NULL
-     ORDER BY lower(name)
-     LIMIT ${limit}`);
-}
-
-const TemplateContent = z.object({
-  id: z.bigint(),
-  name: z.string(),
-  subject: z.string(),
-  html_content: z.string(),
-  text_content: z.string().nullable(),
-});
-export type TemplateContent = z.infer<typeof TemplateContent>;
-
-/** A live template's content, copied into a campaign so later template edits never change an approved campaign. */
-export async function findTemplateContent(db: CommonQueryMethods, userId: string, templateId: bigint): Promise<TemplateContent | null> {
-  return db.maybeOne(sql.type(TemplateContent)`
-    SELECT id, name, subject, html_content, text_content FROM templates
-     WHERE user_id = ${userId} AND id = ${templateId} AND deleted_at IS NULL`);
-}
-
 /** Whether the dispatcher has written the campaign's send ledger (its content is then final). */
 export async function hasRecipients(db: CommonQueryMethods, userId: string, campaignId: bigint): Promise<boolean> {
   return db.exists(sql.type(z.object({ one: z.number() }))`

@@ -7,7 +7,7 @@ import { textOf, type As, type Outcome, type TestHerald } from './herald-app.ts'
 /**
  * A Slack workspace set up for campaign tests, driven only through signed requests: an admin,
  * an author (editor), an approver and another editor; a list "Customers" with contacts added
- * through the contact form; and a template (templates have no Slack command yet: SQL).
+ * through the contact form; and a template written in the template form.
  */
 
 export const CHANNEL = 'CMARKETING';
@@ -40,11 +40,13 @@ export async function setUpCampaignTeam(herald: TestHerald, contacts: ReadonlyAr
     const add = await herald.command('contact add Customers', AUTHOR);
     await herald.submitView(add.view, { email: contact.email, first_name: contact.first_name ?? '', fields: 'company=Acme' }, AUTHOR);
   }
+  const template = await herald.command('template create', AUTHOR);
+  const savedTemplate = await herald.submitView(template.view, {
+    name: 'Newsletter', subject: 'News for {{first_name}}', html: '<p>Hi {{first_name}}, see <a href="https://acme.test/sale">the sale</a></p>',
+  }, AUTHOR);
+  expect(savedTemplate.json).toBeUndefined();
   const listId = await db.oneFirst(sql.type(Id)`SELECT id FROM lists WHERE user_id = ${userId} AND name = 'Customers'`);
-  const templateId = await db.oneFirst(sql.type(Id)`
-    INSERT INTO templates (user_id, name, subject, html_content)
-    VALUES (${userId}, 'Newsletter', 'News for {{first_name}}', '<p>Hi {{first_name}}, see <a href="https://acme.test/sale">the sale</a></p>')
-    RETURNING id`);
+  const templateId = await db.oneFirst(sql.type(Id)`SELECT id FROM templates WHERE user_id = ${userId} AND name = 'Newsletter'`);
 
   const row = async (name: string): Promise<CampaignRow> => {
     const found = await db.maybeOne(sql.type(Row)`

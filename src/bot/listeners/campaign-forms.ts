@@ -2,7 +2,8 @@ import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../accounts/actor.ts';
 import type { CampaignForm } from '../../campaigns/form.ts';
 import { instantInZone } from '../../campaigns/send-time.ts';
-import { findSenderSettings, templateChoices, type Campaign } from '../../db/campaigns.ts';
+import { findSenderSettings, type Campaign } from '../../db/campaigns.ts';
+import { liveTemplates } from '../../db/templates.ts';
 import { liveLists } from '../../db/lists.ts';
 import { UserError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
@@ -53,7 +54,7 @@ export async function openCampaignForm(
   const db = services.db.primary;
   const { actor, campaign } = opening;
   const [templates, lists, sender, zone] = await Promise.all([
-    templateChoices(db, actor.userId),
+    liveTemplates(db, actor.userId),
     liveLists(db, actor.userId),
     findSenderSettings(db, actor.userId),
     memberTimeZone(client, actor.memberId),

@@ -1,5 +1,4 @@
 import { CAMPAIGN_NAME_MAX, type CampaignForm } from '../../campaigns/form.ts';
-import type { TemplateChoice } from '../../db/campaigns.ts';
 import { context, modal, plain, textInput, type Block, type ModalView } from './blocks.ts';
 import { CAMPAIGN_FORM_VIEW } from './campaign-ids.ts';
 
@@ -8,7 +7,7 @@ export type CampaignFormState = {
   channel: string;
   /** set when editing */
   campaignId?: bigint;
-  templates: readonly TemplateChoice[];
+  templates: ReadonlyArray<{ id: bigint; name: string }>;
   lists: ReadonlyArray<{ id: bigint; name: string }>;
   values: CampaignForm;
 };
