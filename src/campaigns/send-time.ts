@@ -29,7 +29,8 @@ export function zonedTimeToInstant(date: string, time: string, zone: string): Da
   const t = /^(\d{1,2}):(\d{2})$/.exec(time);
   if (!d || !t || !isTimeZone(zone)) return null;
   const wall = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]));
-  if (Number.isNaN(wall)) return null;
+  // Date.UTC rolls over (Feb 30 → Mar 2, 24:00 → next day): such a date or time does not exist
+  if (new Date(wall).toISOString().slice(0, 16) !== `${date}T${t[1]?.padStart(2, '0')}:${t[2]}`) return null;
   const first = wall - offsetAt(wall, zone);
   return new Date(wall - offsetAt(first, zone));
 }
