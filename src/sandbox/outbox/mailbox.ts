@@ -17,15 +17,9 @@ function addresses(value: AddressObject | AddressObject[] | undefined): string {
   return (Array.isArray(value) ? value : [value]).map((a) => a.text).join(', ');
 }
 
-function headerText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value instanceof Date) return value.toUTCString();
-  if (value && typeof value === 'object' && 'text' in value) return String((value as { text: unknown }).text);
-  if (value && typeof value === 'object' && 'value' in value) {
-    const { value: main, params } = value as { value: unknown; params?: Record<string, string> };
-    return [String(main), ...Object.entries(params ?? {}).map(([k, v]) => `${k}=${v}`)].join('; ');
-  }
-  return JSON.stringify(value);
+/** A header as written, unfolded ("Key: value\r\n  more" → "value more"). */
+function headerValue(line: string): string {
+  return line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
 }
 
 /** One email from the outbox, parsed; null when there is no such file. */
@@ -44,7 +38,7 @@ export async function readEmail(dir: string, name: string): Promise<Email | null
     to: addresses(mail.to),
     from: addresses(mail.from),
     date: mail.date ?? null,
-    headers: mail.headerLines.map((line) => [line.key, headerText(mail.headers.get(line.key))] as [string, string]),
+    headers: mail.headerLines.map((line) => [line.key, headerValue(line.line)] as [string, string]),
     html: typeof mail.html === 'string' ? mail.html : null,
     text: mail.text ?? null,
   };

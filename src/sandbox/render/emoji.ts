@@ -16,6 +16,7 @@ const EMOJI: Record<string, string> = {
   spiral_calendar_pad: '🗓️', spiral_note_pad: '🗒️', card_index: '📇', card_file_box: '🗃️', inbox: '📥', outbox: '📤',
   twisted_rightwards_arrows: '🔀', leftwards_arrow_with_hook: '↩️', arrow_right: '➡️', arrow_left: '⬅️', back: '🔙', new: '🆕',
   up: '🆙', ok: '🆗', sos: '🆘', hourglass_done: '⌛', crossed_fingers: '🤞', see_no_evil: '🙈', mailbox_closed: '📪',
+  ballot_box_with_check: '☑️', octagonal_sign: '🛑', raising_hand: '🙋', rotating_light: '🚨', test_tube: '🧪',
 };
 
 export function emojiFor(code: string): string | undefined {
