@@ -1,7 +1,7 @@
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CAMPAIGN_FROM_MESSAGE_SHORTCUT } from '../../src/bot/views/campaign-ids.ts';
+import { CAMPAIGN_FROM_MESSAGE_SHORTCUT, CAMPAIGN_TEMPLATE_PICK_ACTION } from '../../src/bot/views/campaign-ids.ts';
 import { ADMIN, APPROVER, AUTHOR, CHANNEL, EDITOR, setUpCampaignTeam, type CampaignTeam } from '../helpers/campaigns.ts';
 import { startTestHerald, textOf, type As, type Outcome, type TestHerald } from '../helpers/herald-app.ts';
 
@@ -207,6 +207,20 @@ describe('the campaign form', () => {
     expect(Object.keys(outcome.json.errors)).toEqual([field]);
     expect(outcome.json.errors[field]).toContain(message);
     expect(await campaignCount()).toBe(before);
+  });
+
+  it('fills in the subject of the template picked, unless one was typed', async () => {
+    const opened = await herald.command('campaign new', AUTHOR);
+    const subjectOf = (view: { blocks: Array<{ block_id?: string; element?: { initial_value?: string } }> }) =>
+      view.blocks.find((b) => b.block_id === 'subject')?.element?.initial_value;
+    const picked = await herald.action(CAMPAIGN_TEMPLATE_PICK_ACTION, { ...AUTHOR, view: opened.view, values: { template: String(team.templateId) } });
+    expect(picked.calls.map((c) => c.method)).toContain('views.update');
+    expect(subjectOf(picked.view)).toBe('News for {{first_name}}');
+    const typed = await herald.action(CAMPAIGN_TEMPLATE_PICK_ACTION, {
+      ...AUTHOR, view: picked.view, values: { template: String(team.templateId), subject: 'My own words', name: 'Kept' },
+    });
+    expect(subjectOf(typed.view)).toBe('My own words');
+    expect(typed.view.blocks.find((b: { block_id?: string }) => b.block_id === 'name').element.initial_value).toBe('Kept');
   });
 
   it('drafts from a message with the message as the body', async () => {

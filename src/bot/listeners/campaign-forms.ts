@@ -7,7 +7,7 @@ import { liveTemplates } from '../../db/templates.ts';
 import { liveLists } from '../../db/lists.ts';
 import { UserError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
-import { campaignFormModal } from '../views/campaign-form.ts';
+import { campaignFormModal, type CampaignFormMetadata } from '../views/campaign-form.ts';
 import { rescheduleModal } from '../views/campaign-prompts.ts';
 import { inputValue, pickedValue, selectedValue, selectedValues } from './view-state.ts';
 
@@ -45,6 +45,40 @@ function valuesOf(campaign: Campaign): Omit<CampaignForm, 'sendDate' | 'sendTime
   };
 }
 
+/** The templates and lists to pick from; without any, there is nothing to draft yet. */
+async function formChoices(services: Services, actor: Actor) {
+  const db = services.db.primary;
+  const [templates, lists] = await Promise.all([liveTemplates(db, actor.userId), liveLists(db, actor.userId)]);
+  if (templates.length === 0) throw new UserError('There are no templates yet. Create one first with `/herald template create`.');
+  if (lists.length === 0) throw new UserError('There are no lists yet. Create one first with `/herald list create`.');
+  return { templates, lists };
+}
+
+/**
+ * A template was picked in the open form: the form is shown again as filled in, with the
+ * template's subject, unless the member typed a subject of their own.
+ */
+export async function fillInTemplateSubject(
+  services: Services,
+  client: WebClient,
+  actor: Actor,
+  view: SubmittedView & { id: string; hash: string; private_metadata: string },
+): Promise<void> {
+  const { templates, lists } = await formChoices(services, actor);
+  const form = campaignFormFrom(view);
+  const picked = templates.find((template) => String(template.id) === form.templateId);
+  const ownSubject = form.subject.trim() !== '' && !templates.some((template) => template.subject === form.subject);
+  const metadata = JSON.parse(view.private_metadata || '{}') as CampaignFormMetadata;
+  const modal = campaignFormModal({
+    channel: metadata.channel,
+    campaignId: metadata.campaignId === undefined ? undefined : BigInt(metadata.campaignId),
+    templates,
+    lists,
+    values: { ...form, subject: picked && !ownSubject ? picked.subject : form.subject },
+  });
+  await client.views.update({ view_id: view.id, hash: view.hash, view: modal as never });
+}
+
 /** Opens the campaign form: empty for a new campaign (sender defaults, the member's time zone), or filled to edit one. */
 export async function openCampaignForm(
   services: Services,
@@ -53,14 +87,11 @@ export async function openCampaignForm(
 ): Promise<void> {
   const db = services.db.primary;
   const { actor, campaign } = opening;
-  const [templates, lists, sender, zone] = await Promise.all([
-    liveTemplates(db, actor.userId),
-    liveLists(db, actor.userId),
+  const [{ templates, lists }, sender, zone] = await Promise.all([
+    formChoices(services, actor),
     findSenderSettings(db, actor.userId),
     memberTimeZone(client, actor.memberId),
   ]);
-  if (templates.length === 0) throw new UserError('There are no templates yet. Create one first with `/herald template create`.');
-  if (lists.length === 0) throw new UserError('There are no lists yet. Create one first with `/herald list create`.');
   const fresh = {
     name: '', templateId: '', subject: '', body: opening.body ?? '', fromName: sender.from_name ?? '', fromEmail: sender.from_email ?? '',
     listIds: [], tags: '', field: '', engagedDays: '',

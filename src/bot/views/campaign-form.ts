@@ -1,6 +1,6 @@
 import { CAMPAIGN_NAME_MAX, type CampaignForm } from '../../campaigns/form.ts';
 import { context, modal, plain, textInput, type Block, type ModalView } from './blocks.ts';
-import { CAMPAIGN_FORM_VIEW } from './campaign-ids.ts';
+import { CAMPAIGN_FORM_VIEW, CAMPAIGN_TEMPLATE_PICK_ACTION } from './campaign-ids.ts';
 
 export type CampaignFormState = {
   /** where the campaign card is posted */
@@ -23,6 +23,22 @@ function select(blockId: string, label: string, options: ReadonlyArray<{ text: s
     ? { type: 'multi_static_select', action_id: 'value', options: choices, ...(chosen.length ? { initial_options: chosen } : {}) }
     : { type: 'static_select', action_id: 'value', options: choices, ...(chosen[0] ? { initial_option: chosen[0] } : {}) };
   return { type: 'input', block_id: blockId, label: plain(label), element };
+}
+
+/** The template select tells Herald when a template is picked, to fill in its subject. */
+function templateSelect(templates: CampaignFormState['templates'], templateId: string): Block {
+  const block = select('template', 'Template', templates.map((t) => ({ text: t.name, value: String(t.id) })), [templateId], false);
+  return { ...block, dispatch_action: true, element: { ...(block.element as Block), action_id: CAMPAIGN_TEMPLATE_PICK_ACTION } };
+}
+
+/**
+ * Slack keeps what was typed into an input across views.update unless its action_id changes,
+ * so the subject input's action_id names the template whose subject it was filled with.
+ */
+function subjectInput(subject: string, templateId: string): Block {
+  const block = textInput({ blockId: 'subject', label: 'Subject', initial: subject, optional: true, maxLength: 998,
+    hint: 'Filled in from the template; change it if you like. Merge fields like {{first_name}} work.' });
+  return { ...block, element: { ...(block.element as Block), action_id: `subject_${templateId || 'none'}` } };
 }
 
 function picker(blockId: string, label: string, type: 'datepicker' | 'timepicker', initial: string): Block {
@@ -48,9 +64,8 @@ export function campaignFormModal(state: CampaignFormState): ModalView {
     private_metadata: JSON.stringify(metadata),
     blocks: [
       textInput({ blockId: 'name', label: 'Name', initial: values.name, maxLength: CAMPAIGN_NAME_MAX, placeholder: 'Spring sale' }),
-      select('template', 'Template', state.templates.map((t) => ({ text: t.name, value: String(t.id) })), [values.templateId], false),
-      textInput({ blockId: 'subject', label: 'Subject', initial: values.subject, optional: true, maxLength: 998,
-        hint: 'Leave empty to use the template’s subject. Merge fields like {{first_name}} work.' }),
+      templateSelect(state.templates, values.templateId),
+      subjectInput(values.subject, values.templateId),
       textInput({ blockId: 'body', label: 'Body', initial: values.body, optional: true, multiline: true, maxLength: 3000,
         hint: editing
           ? 'Leave empty to keep the current body (or take the new template’s, if you pick another).'

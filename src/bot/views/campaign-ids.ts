@@ -5,6 +5,8 @@ export const CAMPAIGN_APPROVAL_VIEW = 'campaign_approval';
 export const CAMPAIGN_SEND_TEST_VIEW = 'campaign_send_test';
 export const CAMPAIGN_RESCHEDULE_VIEW = 'campaign_reschedule';
 export const CAMPAIGN_FROM_MESSAGE_SHORTCUT = 'campaign_from_message';
+/** Picking a template in the campaign form fills in its subject. */
+export const CAMPAIGN_TEMPLATE_PICK_ACTION = 'campaign_template_pick';
 
 /** Buttons on the campaign card, the pre-flight card, the approval card and the overdue prompt. */
 export const CAMPAIGN_ACTIONS = {

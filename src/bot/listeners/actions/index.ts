@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { Services } from '../../../services.ts';
 import { registerAutoPauseActions } from './auto-pause.ts';
 import { registerCampaignButtons } from './campaign-buttons.ts';
+import { registerCampaignTemplatePick } from './campaign-template-pick.ts';
 import { registerCampaignStats } from './campaign-stats.ts';
 import { registerContactCard } from './contact-card.ts';
 import { registerImportActions } from './imports.ts';
@@ -20,4 +21,5 @@ export function register(app: App, services: Services): void {
   registerCampaignStats(app, services);
   registerResendNonOpeners(app, services);
   registerCampaignButtons(app, services);
+  registerCampaignTemplatePick(app, services);
 }
