@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { z } from 'zod';
 import type { ImportRow, Rejection } from '../imports/rows.ts';
+import type { PreviewCounts } from './imports.ts';
 
 /*
  * The bulk part of a CSV import. It runs on one plain pg connection (Slonik has no COPY):
@@ -147,15 +148,7 @@ export async function addStagedToList(client: pg.PoolClient, userId: string, lis
   return added.rowCount ?? 0;
 }
 
-export type Completion = {
-  totalRows: number;
-  newCount: number;
-  updatedCount: number;
-  invalidCount: number;
-  duplicateCount: number;
-  suppressedCount: number;
-  errors: readonly Rejection[];
-};
+export type Completion = PreviewCounts & { errors: readonly Rejection[] };
 
 /** Marks the import completed in the same transaction as its data: both commit or neither. */
 export async function completeImport(client: pg.PoolClient, userId: string, importId: bigint, done: Completion): Promise<void> {

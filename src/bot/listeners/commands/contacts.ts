@@ -1,3 +1,4 @@
+import type { Actor } from '../../../accounts/actor.ts';
 import {
   contactDetails,
   removeContactFromList,
@@ -6,12 +7,32 @@ import {
   unsubscribeContact,
 } from '../../../contacts/contacts.ts';
 import { listsOf, requireList } from '../../../contacts/lists.ts';
+import type { Contact } from '../../../db/contacts.ts';
+import type { DatabasePool } from '../../../db/pool.ts';
 import { contactAddModal, contactCard, contactEditModal } from '../../views/contacts.ts';
-import type { CommandContext, SubcommandGroup } from './router.ts';
+import type { CommandContext, Subcommand, SubcommandGroup } from './router.ts';
 
 function oneEmail(ctx: CommandContext): string {
   if (ctx.args.length !== 1) throw ctx.usageError('Give one email address.');
   return ctx.args[0] ?? '';
+}
+
+function statusChange(
+  usage: string,
+  description: string,
+  change: (db: DatabasePool, actor: Actor, contact: Contact) => Promise<void>,
+  done: string,
+): Subcommand {
+  return {
+    usage,
+    description,
+    async run(ctx) {
+      const db = ctx.services.db.primary;
+      const contact = await requireContact(db, ctx.actor, oneEmail(ctx));
+      await change(db, ctx.actor, contact);
+      await ctx.reply(`${contact.email} ${done}.`);
+    },
+  };
 }
 
 export const contactCommands: SubcommandGroup = {
@@ -45,26 +66,9 @@ export const contactCommands: SubcommandGroup = {
         await ctx.client.views.open({ trigger_id: ctx.command.trigger_id, view: contactEditModal({ channel: ctx.command.channel_id, contact }) as never });
       },
     },
-    'contact unsubscribe': {
-      usage: '/herald contact unsubscribe <email>',
-      description: 'Stop sending to a contact.',
-      async run(ctx) {
-        const db = ctx.services.db.primary;
-        const contact = await requireContact(db, ctx.actor, oneEmail(ctx));
-        await unsubscribeContact(db, ctx.actor, contact);
-        await ctx.reply(`${contact.email} is unsubscribed.`);
-      },
-    },
-    'contact resubscribe': {
-      usage: '/herald contact resubscribe <email>',
-      description: 'Send to a contact who unsubscribed again (when they asked for it).',
-      async run(ctx) {
-        const db = ctx.services.db.primary;
-        const contact = await requireContact(db, ctx.actor, oneEmail(ctx));
-        await resubscribeContact(db, ctx.actor, contact);
-        await ctx.reply(`${contact.email} is subscribed again.`);
-      },
-    },
+    'contact unsubscribe': statusChange('/herald contact unsubscribe <email>', 'Stop sending to a contact.', unsubscribeContact, 'is unsubscribed'),
+    'contact resubscribe': statusChange('/herald contact resubscribe <email>', 'Send to a contact who unsubscribed again (when they asked for it).',
+      resubscribeContact, 'is subscribed again'),
     'contact remove': {
       usage: '/herald contact remove <email> from <list>',
       description: 'Take a contact off a list (the contact stays in the account).',

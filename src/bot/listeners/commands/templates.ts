@@ -1,10 +1,12 @@
+import type { Template } from '../../../db/templates.ts';
 import { previewTemplate, requireTemplate, templatesOf } from '../../../templates/templates.ts';
 import { templateCard, templateDeleteConfirmation, templateModal, templatePreviewMessage, templatesMessage } from '../../views/templates.ts';
 import type { CommandContext, SubcommandGroup } from './router.ts';
 
-function oneName(ctx: CommandContext): string {
+/** The one template the arguments name. */
+function namedTemplate(ctx: CommandContext): Promise<Template> {
   if (ctx.args.length !== 1) throw ctx.usageError('Name one template; put names with spaces in quotes.');
-  return ctx.args[0] ?? '';
+  return requireTemplate(ctx.services.db.primary, ctx.actor, ctx.args[0] ?? '');
 }
 
 const list = {
@@ -30,7 +32,7 @@ export const templateCommands: SubcommandGroup = {
       usage: '/herald template edit <template>',
       description: 'Change a template (opens a form).',
       async run(ctx) {
-        const template = await requireTemplate(ctx.services.db.primary, ctx.actor, oneName(ctx));
+        const template = await namedTemplate(ctx);
         await ctx.client.views.open({ trigger_id: ctx.command.trigger_id, view: templateModal({ channel: ctx.command.channel_id, template }) as never });
       },
     },
@@ -40,7 +42,7 @@ export const templateCommands: SubcommandGroup = {
       usage: '/herald template show <template>',
       description: 'A template’s subject, merge fields and HTML.',
       async run(ctx) {
-        const { text, blocks } = templateCard(await requireTemplate(ctx.services.db.primary, ctx.actor, oneName(ctx)));
+        const { text, blocks } = templateCard(await namedTemplate(ctx));
         await ctx.reply(text, blocks);
       },
     },
@@ -48,7 +50,7 @@ export const templateCommands: SubcommandGroup = {
       usage: '/herald template delete <template>',
       description: 'Delete a template (asks to confirm).',
       async run(ctx) {
-        const { text, blocks } = templateDeleteConfirmation(await requireTemplate(ctx.services.db.primary, ctx.actor, oneName(ctx)));
+        const { text, blocks } = templateDeleteConfirmation(await namedTemplate(ctx));
         await ctx.reply(text, blocks);
       },
     },
