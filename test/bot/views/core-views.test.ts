@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { contactAddModal, contactCard, contactEditModal } from '../../../src/bot/views/contacts.ts';
+import { helpMessage } from '../../../src/bot/views/help.ts';
+import { importsMessage } from '../../../src/bot/views/import-history.ts';
+import { importChooseListModal, importModal, importReportMessage, importSummaryMessage, type ImportPreviewState } from '../../../src/bot/views/imports.ts';
+import { listCreateModal, listDeleteConfirmation, listsMessage } from '../../../src/bot/views/lists.ts';
+import { membersMessage } from '../../../src/bot/views/members.ts';
+import { templateCard, templateModal, templatePreviewMessage, templatesMessage } from '../../../src/bot/views/templates.ts';
+import type { Contact } from '../../../src/db/contacts.ts';
+import type { ImportRecord } from '../../../src/db/imports.ts';
+import type { List } from '../../../src/db/lists.ts';
+import type { Template } from '../../../src/db/templates.ts';
+import { suggestMapping } from '../../../src/imports/mapping.ts';
+import type { Rejection } from '../../../src/imports/rows.ts';
+import { assertValidMessageBlocks, assertValidView } from '../../helpers/fake-slack.ts';
+
+const long = (n: number, c = 'x') => c.repeat(n);
+const hostile = '<!channel> & <@U1> *bold*';
+const mrkdwnOf = (blocks: readonly object[]) => JSON.stringify(blocks).match(/"type":"mrkdwn","text":"(?:[^"\\]|\\.)*"/g)?.join('\n') ?? '';
+const date = new Date('2025-03-01T10:00:00Z');
+
+const list = (i: number): List => ({ id: BigInt(i), name: `${hostile}${long(80)}${i}`, description: long(500), contact_count: 1_000_000, created_at: date });
+const contact: Contact = {
+  id: 1n, email: `${long(300)}@example.com`, first_name: long(255), last_name: hostile, status: 'unsubscribed',
+  custom_fields: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`field_${i}`, `${hostile}${long(2000)}`])), tags: Array.from({ length: 50 }, (_, i) => `${long(60)}${i}`),
+  created_at: date,
+};
+const template: Template = {
+  id: 1n, name: `${hostile}${long(60)}`, subject: long(998), html_content: `\`\`\`${long(2997)}`, text_content: long(3000),
+  merge_fields: Array.from({ length: 100 }, (_, i) => `field_${i}`), created_by: 'U1', updated_at: date,
+};
+const rejections: Rejection[] = Array.from({ length: 10 }, (_, i) => ({ line: i + 2, email: hostile, reason: 'invalid', detail: `“${hostile}${long(100)}” is not an email address` }));
+const preview = (columns: number): ImportPreviewState => ({
+  importId: 42n, listName: `${hostile}${long(80)}`, filename: `${hostile}.csv`,
+  mapping: suggestMapping(Array.from({ length: columns }, (_, i) => (i === 0 ? 'email' : `${long(300)} ${i}`))), problem: null, rejected: rejections,
+  totalRows: 500_000, newCount: 1, updatedCount: 2, unchangedCount: 3, invalidCount: 4, duplicateCount: 5, suppressedCount: 6,
+});
+
+describe('list and contact views', () => {
+  it('stay within Slack limits with many long, hostile names and escape them', () => {
+    const lists = Array.from({ length: 300 }, (_, i) => list(i));
+    const message = listsMessage(lists);
+    assertValidMessageBlocks(message.blocks);
+    expect(mrkdwnOf(message.blocks)).not.toContain('<!channel>');
+    assertValidMessageBlocks(listsMessage([]).blocks);
+    assertValidMessageBlocks(listDeleteConfirmation(list(1)).blocks);
+    assertValidView(listCreateModal('C1'));
+    assertValidView(contactAddModal({ channel: 'C1', lists, listId: 5n }));
+    assertValidView(contactEditModal({ channel: 'C1', contact }));
+    const card = contactCard({ contact, lists: lists.map((l) => l.name) });
+    assertValidMessageBlocks(card.blocks);
+    expect(mrkdwnOf(card.blocks)).not.toContain('<@U1>');
+  });
+});
+
+describe('import views', () => {
+  it('the mapping modal stays under 100 blocks however many columns the file has', () => {
+    const view = importModal({ ...preview(300), channel: 'C1', problem: 'Choose the column that holds the email addresses.' });
+    assertValidView(view);
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    expect(JSON.stringify(view.blocks)).toContain('220 more columns keep their guessed mapping');
+  });
+
+  it('summary, report, history and list choice are valid messages and views', () => {
+    assertValidMessageBlocks(importSummaryMessage(preview(5)).blocks);
+    const report = { importId: 42n, ...preview(5), rejected: Array.from({ length: 5000 }, (_, i) => ({ ...rejections[0]!, line: i })) };
+    const message = importReportMessage(report, { listName: report.listName, filename: report.filename });
+    assertValidMessageBlocks(message.blocks);
+    expect(mrkdwnOf(message.blocks)).toContain('in the attached CSV');
+    assertValidMessageBlocks(importReportMessage({ ...report, rejected: rejections }, { listName: 'L', filename: null }).blocks);
+    const record = { id: 1n, created_at: date, filename: hostile, status: 'failed', error_message: long(3000), new_count: 1, updated_count: 1, invalid_count: 1, duplicate_count: 1, suppressed_count: 1 } as ImportRecord;
+    assertValidMessageBlocks(importsMessage(Array.from({ length: 15 }, () => record)).blocks);
+    assertValidView(importChooseListModal({ channel: 'C1', fileId: 'F1', lists: Array.from({ length: 300 }, (_, i) => list(i)) }));
+  });
+});
+
+describe('template, help and member views', () => {
+  it('are valid with the largest templates and escape names', () => {
+    assertValidView(templateModal({ channel: 'C1', template }));
+    assertValidView(templateModal({ channel: 'C1' }));
+    assertValidMessageBlocks(templateCard(template).blocks);
+    assertValidMessageBlocks(templatesMessage(Array.from({ length: 200 }, () => template)).blocks);
+    const previewMessage = templatePreviewMessage(template, { subject: long(998), html: '', text: long(10_000), contact: hostile });
+    assertValidMessageBlocks(previewMessage.blocks);
+    expect(mrkdwnOf(previewMessage.blocks)).not.toContain('<!channel>');
+    const help = helpMessage([{ title: 'All', entries: Array.from({ length: 80 }, (_, i) => ({ usage: `/herald thing${i} <x>`, description: long(200) })) }], hostile);
+    assertValidMessageBlocks(help.blocks);
+    expect(mrkdwnOf(help.blocks)).not.toContain('<!channel>');
+    assertValidMessageBlocks(membersMessage(Array.from({ length: 500 }, (_, i) => ({ slack_user_id: `U${i}`, role: 'editor' as const, display_name: null, created_at: date }))).blocks);
+  });
+});
