@@ -63,7 +63,7 @@ describe('import views', () => {
 
   it('summary, report, history and list choice are valid messages and views', () => {
     assertValidMessageBlocks(importSummaryMessage(preview(5)).blocks);
-    const report = { importId: 42n, ...preview(5), rejected: Array.from({ length: 5000 }, (_, i) => ({ ...rejections[0]!, line: i })) };
+    const report = { ...preview(5), rejected: Array.from({ length: 5000 }, (_, i) => ({ ...rejections[0]!, line: i })) };
     const message = importReportMessage(report, { listName: report.listName, filename: report.filename });
     assertValidMessageBlocks(message.blocks);
     expect(mrkdwnOf(message.blocks)).toContain('in the attached CSV');
