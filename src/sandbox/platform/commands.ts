@@ -82,15 +82,13 @@ export async function runSlashCommand(
   return { ok: true };
 }
 
+async function shortcutFields(ctx: SandboxContext, member: SandboxMember, callbackId: string) {
+  return { ...commonFields(member), callback_id: callbackId, trigger_id: await newTrigger(ctx, member.id), action_ts: actionTs() };
+}
+
 /** A global shortcut from the composer's shortcut menu. */
 export async function runGlobalShortcut(ctx: SandboxContext, member: SandboxMember, callbackId: string): Promise<Outcome> {
-  const payload = {
-    type: 'shortcut',
-    ...commonFields(member),
-    callback_id: callbackId,
-    trigger_id: await newTrigger(ctx, member.id),
-    action_ts: actionTs(),
-  };
+  const payload = { type: 'shortcut', ...(await shortcutFields(ctx, member, callbackId)) };
   return outcomeOf(await deliver(ctx, interactiveBody(payload), 'form'));
 }
 
@@ -104,10 +102,7 @@ export async function runMessageShortcut(
 ): Promise<Outcome> {
   const payload = {
     type: 'message_action',
-    ...commonFields(member),
-    callback_id: callbackId,
-    trigger_id: await newTrigger(ctx, member.id),
-    action_ts: actionTs(),
+    ...(await shortcutFields(ctx, member, callbackId)),
     message_ts: message.ts,
     channel: { id: channel.id, name: channelName(channel) },
     message: messageObject(message),

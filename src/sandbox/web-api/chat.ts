@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deleteMessage, updateMessage } from '../../db/sandbox/messages.ts';
+import { deleteMessage, updateMessage, type NewMessage } from '../../db/sandbox/messages.ts';
 import { findMember } from '../../db/sandbox/workspace.ts';
 import { validateMessage } from '../block-kit-rules.ts';
 import { withGeneratedIds } from '../block-ids.ts';
@@ -33,32 +33,24 @@ async function requireAppMessage(ctx: SandboxContext, channelId: string, ts: str
   return message;
 }
 
+/** Posts the app's message (chat.postMessage, chat.postEphemeral) where the arguments say. */
+async function postFromApp(ctx: SandboxContext, args: z.infer<typeof MessageArgs>, extra: Partial<NewMessage>) {
+  const channel = await resolveChannel(ctx.db, args.channel);
+  const ts = await post(ctx, { channelId: channel.id, threadTs: args.thread_ts, authorId: APP.botUserId, ...extra, ...content(args) });
+  return { channel: channel.id, ts };
+}
+
 export const chatMethods: WebApiMethods = {
   async 'chat.postMessage'(ctx, raw) {
     const args = parseArguments(PostArgs, raw);
-    const channel = await resolveChannel(ctx.db, args.channel);
-    const ts = await post(ctx, {
-      channelId: channel.id,
-      threadTs: args.thread_ts,
-      authorId: APP.botUserId,
-      replyBroadcast: args.reply_broadcast,
-      ...content(args),
-    });
-    const message = await requireMessage(ctx.db, channel.id, ts);
-    return { channel: channel.id, ts, message: messageObject(message) };
+    const { channel, ts } = await postFromApp(ctx, args, { replyBroadcast: args.reply_broadcast });
+    return { channel, ts, message: messageObject(await requireMessage(ctx.db, channel, ts)) };
   },
 
   async 'chat.postEphemeral'(ctx, raw) {
     const args = parseArguments(EphemeralArgs, raw);
-    const channel = await resolveChannel(ctx.db, args.channel);
     if (!(await findMember(ctx.db, args.user))) throw new ApiError('user_not_in_channel');
-    const ts = await post(ctx, {
-      channelId: channel.id,
-      threadTs: args.thread_ts,
-      authorId: APP.botUserId,
-      visibleTo: args.user,
-      ...content(args),
-    });
+    const { ts } = await postFromApp(ctx, args, { visibleTo: args.user });
     return { message_ts: ts };
   },
 

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -6,59 +6,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.ts';
 import { freePort } from '../../../src/db/embedded.ts';
 import { assertSandboxAllowed, SandboxRefused, sandboxConfig } from '../../../src/sandbox/index.ts';
-import { launchBrowser, type Browser } from '../../helpers/browser.ts';
-import { freshDatabase, type TestDatabase } from '../../helpers/db.ts';
-import { startHeraldProcess, type HeraldProcess } from '../../helpers/herald-process.ts';
+import { freshDatabase } from '../../helpers/db.ts';
+import { startHeraldProcess } from '../../helpers/herald-process.ts';
+import { ARTIFACTS, openSandboxSession, READY, ROOT, type SandboxSession } from './session.ts';
 
-export const ARTIFACTS = join(import.meta.dirname, '..', '..', '..', 'artifacts');
-const READY = 'try Herald in the sandbox at';
-
-let database: TestDatabase;
-let dataDir: string;
-let port: number;
-let herald: HeraldProcess;
-let browser: Browser;
+let sandbox: SandboxSession;
 let page: Page;
 
-function sandboxEnv(): Record<string, string> {
-  // HOST asks for every interface: the sandbox must ignore that and stay on loopback
-  return { DATABASE_URL: database.url, DATA_DIR: dataDir, PORT: String(port), HOST: '0.0.0.0' };
-}
-
-async function type(text: string) {
-  await page.fill('#message', text);
-  await page.press('#message', 'Enter');
-}
-
-async function actAs(firstName: string) {
-  const value = await page.locator('#member option', { hasText: firstName }).getAttribute('value');
-  await page.selectOption('#member', value ?? '');
-}
-
-const modal = () => page.locator('#modal-root .modal');
-
 beforeAll(async () => {
-  database = await freshDatabase();
-  dataDir = await mkdtemp(join(tmpdir(), 'herald-sandbox-ui-'));
-  port = await freePort();
-  herald = await startHeraldProcess(sandboxEnv(), READY);
-  browser = await launchBrowser();
-  page = browser.page;
-  await mkdir(ARTIFACTS, { recursive: true });
+  // HOST asks for every interface: the sandbox must ignore that and stay on loopback
+  sandbox = await openSandboxSession({ env: { HOST: '0.0.0.0' } });
+  page = sandbox.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await herald?.stop();
-  await database?.drop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await sandbox?.close();
 });
 
 describe('the sandbox without Slack credentials', () => {
   it('prints its URL and listens on 127.0.0.1 only, whatever HOST says', async () => {
-    const url = `http://127.0.0.1:${port}/sandbox`;
-    expect(herald.output()).toContain(`${READY} ${url}`);
-    expect(herald.output()).toContain('"host":"127.0.0.1"');
+    const { url, port } = sandbox;
+    expect(sandbox.herald().output()).toContain(`${READY} ${url}`);
+    expect(sandbox.herald().output()).toContain('"host":"127.0.0.1"');
     expect((await fetch(url)).status).toBe(200);
     const outside = Object.values(networkInterfaces()).flat().find((a) => a && !a.internal);
     if (outside) {
@@ -68,58 +37,83 @@ describe('the sandbox without Slack credentials', () => {
   });
 
   it('sends a typed /herald command to the app and shows its answer, to the member who typed it', async () => {
-    await page.goto(`http://127.0.0.1:${port}/sandbox`);
+    await page.goto(sandbox.url);
     const welcome = page.locator('.msg', { hasText: 'Welcome to the Herald sandbox' });
     await welcome.waitFor();
     expect(await welcome.count()).toBe(1);
-    await type('/herald help');
+    await sandbox.type('/herald help');
     const answer = page.locator('.msg-ephemeral', { hasText: 'Here is what /herald can do' });
     await answer.waitFor();
     expect(await answer.innerText()).toContain('Only visible to you');
   });
 
   it('shows a field error under the input when the app rejects a modal submission, as Slack does', async () => {
-    await type('/herald list create');
-    await modal().waitFor();
-    await modal().locator('[data-modal="submit"]').click();
-    const required = modal().locator('[data-error-for="name"]');
+    await sandbox.type('/herald list create');
+    await sandbox.modal().waitFor();
+    await sandbox.modal().locator('[data-modal="submit"]').click();
+    const required = sandbox.modal().locator('[data-error-for="name"]');
     await required.waitFor({ state: 'visible' });
     expect(await required.innerText()).toBe('Please complete this required field.');
 
-    await modal().locator('[data-block-id="name"] input').fill('Newsletter');
-    await modal().locator('[data-modal="submit"]').click();
-    await modal().waitFor({ state: 'detached' });
+    await sandbox.modal().locator('[data-block-id="name"] input').fill('Newsletter');
+    await sandbox.modal().locator('[data-modal="submit"]').click();
+    await sandbox.modal().waitFor({ state: 'detached' });
     await page.locator('.msg', { hasText: 'Created the list Newsletter' }).waitFor();
 
-    await type('/herald list create');
-    await modal().waitFor();
-    await modal().locator('[data-block-id="name"] input').fill('newsletter');
-    await modal().locator('[data-modal="submit"]').click();
-    const error = modal().locator('[data-error-for="name"]');
+    await sandbox.type('/herald list create');
+    await sandbox.modal().waitFor();
+    await sandbox.modal().locator('[data-block-id="name"] input').fill('newsletter');
+    await sandbox.modal().locator('[data-modal="submit"]').click();
+    const error = sandbox.modal().locator('[data-error-for="name"]');
     await error.waitFor({ state: 'visible' });
     expect(await error.innerText()).toMatch(/newsletter/i);
     expect(await error.innerText()).not.toBe('Please complete this required field.');
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-field-error.png') });
-    await modal().locator('.modal-x').click();
-    await modal().waitFor({ state: 'detached' });
+    await sandbox.modal().locator('.modal-x').click();
+    await sandbox.modal().waitFor({ state: 'detached' });
+  });
+
+  it('opens the App Home tab: app_home_opened reaches the app, and the view it publishes is shown', async () => {
+    await page.locator('[data-channel-link="home"]').click();
+    const home = page.locator('#home .home');
+    await home.waitFor();
+    expect(await home.innerText()).toMatch(/You are admin of this workspace’s account\.\s+1 lists/);
+    await page.locator('[data-channel-link="C0MARKETING"]').click();
+    await page.locator('#timeline').waitFor({ state: 'visible' });
+  });
+
+  it('shares a file dropped on the channel, and runs message shortcuts on its message', async () => {
+    const csv = await readFile(join(ROOT, 'examples', 'contacts.csv'), 'utf8');
+    const dropped = await page.evaluateHandle((text) => {
+      const transfer = new (globalThis as any).DataTransfer();
+      transfer.items.add(new File([text], 'contacts.csv', { type: 'text/csv' }));
+      return transfer;
+    }, csv);
+    await page.dispatchEvent('#channel', 'drop', { dataTransfer: dropped });
+    const fileMessage = page.locator('.msg', { has: page.locator('.file', { hasText: 'contacts.csv' }) }).last();
+    await fileMessage.hover();
+    await fileMessage.locator('[data-message-shortcut]', { hasText: 'Import CSV into Herald' }).click();
+    await sandbox.modal().waitFor();
+    await sandbox.modal().locator('select').selectOption({ label: 'Newsletter' });
+    await sandbox.modal().locator('[data-modal="submit"]').click();
+    await page.locator('.msg', { hasText: 'Dry run of contacts.csv into Newsletter' }).waitFor();
   });
 
   it('switches between members: each sees their own ephemeral answers and acts with their own role', async () => {
-    await actAs('Ben');
+    await sandbox.actAs('Ben');
     await page.locator('.msg', { hasText: 'Created the list Newsletter' }).waitFor({ state: 'detached' });
-    await type('/herald members');
+    await sandbox.type('/herald members');
     const members = page.locator('.msg-ephemeral', { hasText: 'Ben Approver' }).last();
     await members.waitFor();
     expect(await members.innerText()).toMatch(/approver/);
-    await type('/herald role @cara admin');
+    await sandbox.type('/herald role @cara admin');
     await page.locator('.msg-ephemeral', { hasText: /only admins/i }).waitFor();
-    await actAs('Ann');
+    await sandbox.actAs('Ann');
     await page.locator('.msg', { hasText: 'Created the list Newsletter' }).waitFor();
   });
 
   it('keeps its state across a restart (it lives in the database)', async () => {
-    expect(await herald.stop()).toBe(0);
-    herald = await startHeraldProcess(sandboxEnv(), READY);
+    expect(await sandbox.restart()).toBe(0);
     await page.reload();
     await page.locator('.msg', { hasText: 'Created the list Newsletter' }).waitFor();
     expect(await page.locator('.msg', { hasText: 'Welcome to the Herald sandbox' }).count()).toBe(1);
@@ -135,6 +129,7 @@ describe('with Slack credentials', () => {
 
     const slackPort = await freePort();
     const other = await freshDatabase();
+    const dataDir = await mkdtemp(join(tmpdir(), 'herald-with-slack-'));
     const production = await startHeraldProcess(
       { ...credentials, DATABASE_URL: other.url, DATA_DIR: dataDir, PORT: String(slackPort), HOST: '127.0.0.1' },
       'Herald listening on',
@@ -147,6 +142,7 @@ describe('with Slack credentials', () => {
     } finally {
       await production.stop();
       await other.drop();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });
