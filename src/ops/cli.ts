@@ -1,11 +1,9 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { resolveOpsDatabase } from './ops-database.ts';
 import { PgToolError } from './pg-process.ts';
 import { MissingPgToolError } from './pg-tools.ts';
 import { RestoreRefusedError } from './restore.ts';
-
-type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Errors whose message is the whole story for the operator: no stack trace. */
 function isOperatorError(error: unknown): error is Error {
@@ -13,15 +11,16 @@ function isOperatorError(error: unknown): error is Error {
 }
 
 /**
- * Runs an ops command: parses `<file> [options]`, finds the database like `npm start`,
+ * Runs an ops command: parses `<file> [--flag…]`, finds the database like `npm start`,
  * prints progress to stdout and a clear error to stderr. Exit codes: 0 done, 1 failed,
  * 2 refused or bad usage (nothing changed).
  */
-export async function runFileCommand<O extends Options>(
+export async function runFileCommand(
   usage: string,
-  options: O,
-  command: (url: string, file: string, flags: Record<string, unknown>) => Promise<unknown>,
+  booleanFlags: readonly string[],
+  command: (url: string, file: string, flags: ReadonlySet<string>) => Promise<unknown>,
 ): Promise<void> {
+  const options = Object.fromEntries(booleanFlags.map((flag) => [flag, { type: 'boolean' as const }]));
   let parsed;
   try {
     parsed = parseArgs({ args: process.argv.slice(2), options, allowPositionals: true, strict: true });
@@ -39,7 +38,8 @@ export async function runFileCommand<O extends Options>(
   try {
     const database = await resolveOpsDatabase(loadConfig());
     try {
-      await command(database.url, file, parsed.values);
+      const flags = new Set(Object.keys(parsed.values).filter((flag) => parsed.values[flag] === true));
+      await command(database.url, file, flags);
     } finally {
       await database.stop();
     }

@@ -2,6 +2,6 @@ import { resolve } from 'node:path';
 import { runFileCommand } from './cli.ts';
 import { restoreDatabase } from './restore.ts';
 
-await runFileCommand('npm run restore -- <file> [--force]', { force: { type: 'boolean', default: false } }, (url, file, flags) =>
-  restoreDatabase(url, resolve(file), { force: flags.force === true }, console.log),
+await runFileCommand('npm run restore -- <file> [--force]', ['force'], (url, file, flags) =>
+  restoreDatabase(url, resolve(file), { force: flags.has('force') }, console.log),
 );
