@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { createHeraldApp } from '../../src/bot/app.ts';
+import { campaignCardRenderer } from '../../src/bot/campaigns.ts';
 import { createSlackNotifier } from '../../src/bot/notifier.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/pool.ts';
@@ -141,7 +142,8 @@ export async function startDeliveryHarness(db: Database, smtpUrl: string | undef
   const web = createHeraldApp(services, { signingSecret: 'delivery-signing-secret', token: BOT_TOKEN, apiUrl: slack.apiUrl }, runtime.routes);
   const { port } = await web.start();
   const base = `http://127.0.0.1:${port}`;
-  const notifier = createSlackNotifier(services, new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl }));
+  const client = new WebClient(BOT_TOKEN, { slackApiUrl: slack.apiUrl });
+  const notifier = createSlackNotifier(services, client, campaignCardRenderer(services));
   const transport = createMailTransport({ smtpUrl, ratePerSecond: 100_000, dataDir: config.DATA_DIR });
   const urls = createTrackingUrls(base, runtime.signer);
   const dispatcherDeps = { db: db.primary, transport, notifier, log, urls, defaultFrom: 'herald@herald.example', unsubscribeMailto: 'unsubscribe@herald.example' };
@@ -155,10 +157,21 @@ export async function startDeliveryHarness(db: Database, smtpUrl: string | undef
     transport,
     notifier,
     urls,
+    /** Posts the campaign's status card for real (seedCampaign only names one), so refreshing it can be seen. */
+    async postCard(ref: CampaignRef): Promise<void> {
+      const posted = await client.chat.postMessage({ channel: CARD_CHANNEL, text: 'campaign card' });
+      await db.primary.query(sql.unsafe`
+        UPDATE campaigns SET slack_message_ts = ${posted.ts!} WHERE user_id = ${ref.userId} AND id = ${ref.campaignId}`);
+    },
+    /** The card as it is now in (fake) Slack. */
+    async card(ref: CampaignRef) {
+      const ts = (await campaignRow(db.primary, ref)).slack_message_ts;
+      return slack.messages.find((m) => m.channel === CARD_CHANNEL && m.ts === ts);
+    },
     /** thread replies under the campaign's card */
     async thread(ref: CampaignRef): Promise<string[]> {
       const row = await campaignRow(db.primary, ref);
-      return slack.thread(CARD_CHANNEL, row.slack_message_ts).map((m) => m.text ?? '');
+      return slack.thread(CARD_CHANNEL, row.slack_message_ts).filter((m) => m.ts !== row.slack_message_ts).map((m) => m.text ?? '');
     },
     /** dispatcher rounds until the campaign leaves 'scheduled'/'sending' (a paused campaign stops it too) */
     async sendUntilSettled(ref: CampaignRef): Promise<string> {

@@ -47,6 +47,7 @@ beforeAll(async () => {
   const listA = await seedList(db.primary, userId, ids.slice(0, 1200));
   const listB = await seedList(db.primary, userId, ids.slice(800));
   ref = await seedCampaign(db.primary, userId, { listIds: [listA, listB], subject: 'News for {{first_name}}', html: HTML });
+  await harness.postCard(ref);
   expect(await harness.sendUntilSettled(ref)).toBe('sent');
 }, 120_000);
 
@@ -133,6 +134,11 @@ describe('a campaign to 2,000 contacts on two overlapping lists', () => {
     expect(await status()).toBe('subscribed');
     expect((await fetch(url, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).status).toBe(200);
     expect(await status()).toBe('unsubscribed');
+  });
+
+  it('refreshes the campaign card with the final progress', async () => {
+    const card = await harness.card(ref);
+    expect(JSON.stringify(card?.blocks)).toContain('*Progress:* 1,996 of 1,996 sent · 4 skipped (suppressed)');
   });
 
   it('reports the start and the counts in the campaign thread', async () => {

@@ -15,7 +15,8 @@ let ref: CampaignRef;
 beforeAll(async () => {
   db = await openTestDatabase();
   sink = await startSmtpSink({ parse: false });
-  harness = await startDeliveryHarness(db, sink.url());
+  // DELIVERED_ON=webhook: deliveries are counted when the provider reports them, not on SMTP acceptance
+  harness = await startDeliveryHarness(db, sink.url(), { deliveredOnAcceptance: false });
   const userId = await seedAccount(db.primary);
   const ids = await seedContacts(db.primary, userId, ['hard', 'soft', 'complainer', 'forged', 'fine'].map((name) => ({ email: `${name}@example.org` })));
   ref = await seedCampaign(db.primary, userId, { listIds: [await seedList(db.primary, userId, ids)] });
@@ -37,8 +38,8 @@ const contactOf = (email: string) =>
     SELECT status, soft_bounce_count FROM contacts WHERE user_id = ${ref.userId} AND email = ${email}`);
 
 const campaignStats = () =>
-  db.primary.one(sql.type(z.object({ emails_bounced: z.number(), emails_hard_bounced: z.number(), emails_complained: z.number() }))`
-    SELECT emails_bounced, emails_hard_bounced, emails_complained FROM campaigns WHERE user_id = ${ref.userId} AND id = ${ref.campaignId}`);
+  db.primary.one(sql.type(z.object({ emails_bounced: z.number(), emails_hard_bounced: z.number(), emails_complained: z.number(), emails_delivered: z.number() }))`
+    SELECT emails_bounced, emails_hard_bounced, emails_complained, emails_delivered FROM campaigns WHERE user_id = ${ref.userId} AND id = ${ref.campaignId}`);
 
 async function post(body: string, signature: string | null = genericSignature(TEST_SECRET, body), provider = 'generic') {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -91,7 +92,9 @@ describe('generic signed webhook', () => {
     expect(await contactOf('soft@example.org')).toEqual({ status: 'bounced', soft_bounce_count: 3 });
   });
 
-  it('marks a complaint, in a batch of events', async () => {
+  it('marks a complaint and counts a reported delivery, in a batch of events', async () => {
+    const deliveredBefore = (await campaignStats()).emails_delivered;
+    expect(deliveredBefore).toBe(0); // nothing counted as delivered on SMTP acceptance
     const body = JSON.stringify({
       events: [
         { id: 'evt-complaint', type: 'complaint', message_id: await messageIdOf('complainer@example.org') },
@@ -102,7 +105,7 @@ describe('generic signed webhook', () => {
     expect(await post(body)).toEqual({ status: 200, json: { results: ['applied', 'applied', 'unattributed'] } });
     expect(await contactOf('complainer@example.org')).toMatchObject({ status: 'complained' });
     expect(await contactOf('fine@example.org')).toMatchObject({ status: 'subscribed' });
-    expect((await campaignStats()).emails_complained).toBe(1);
+    expect(await campaignStats()).toMatchObject({ emails_complained: 1, emails_delivered: deliveredBefore + 1 });
   });
 
   it('answers 400 to a signed body it cannot read, 413 to a huge one, 404 to an unknown provider', async () => {
