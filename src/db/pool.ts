@@ -22,6 +22,10 @@ export function createDatabasePool(url: string, options: PoolOptions = {}): Prom
     connectionTimeout: 5_000,
     idleTimeout: 10_000,
     statementTimeout: 60_000,
+    // Herald keeps no session state on pooled connections (settings are SET LOCAL inside
+    // transactions; temporary tables live on the COPY pool), so Slonik's default DISCARD ALL
+    // after every query would only add a round trip to each one.
+    resetConnection: async () => {},
     typeParsers: [
       ...createTypeParserPreset().filter((parser) => parser.name !== 'timestamptz' && parser.name !== 'timestamp'),
       { name: 'timestamptz', parse: (value: string) => new Date(value) },
