@@ -5,6 +5,7 @@ import { countRecipients } from '../db/recipients.ts';
 import type { CampaignRef, Notice, Notifier } from '../notify/notifier.ts';
 import type { Services } from '../services.ts';
 import { createSlackNotifier, type CardRenderer } from './notifier.ts';
+import { section } from './views/blocks.ts';
 import { campaignCard } from './views/campaign-card.ts';
 
 /** Statuses in which the send ledger may exist and the card shows progress. */
@@ -20,7 +21,7 @@ export async function listNamesOf(services: Services, campaign: Campaign): Promi
 export function campaignCardRenderer(services: Services): CardRenderer {
   return async (userId, campaignId) => {
     const campaign = await findCampaign(services.db.primary, userId, campaignId);
-    if (!campaign) return { text: 'This campaign was deleted.', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: ':wastebasket: This campaign was deleted.' } }] };
+    if (!campaign) return { text: 'This campaign was deleted.', blocks: [section(':wastebasket: This campaign was deleted.')] };
     const ref = { userId, campaignId };
     const ledger = WITH_LEDGER.has(campaign.status) ? await countRecipients(services.db.primary, ref) : null;
     const recipients = ledger && Object.values(ledger).some((n) => n > 0) ? ledger : null;

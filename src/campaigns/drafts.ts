@@ -127,7 +127,7 @@ async function saveDraft(db: DatabasePool, actor: Actor, campaignId: bigint, dra
   }
 }
 
-async function requireEditable(db: Parameters<typeof hasRecipients>[0], actor: Actor, campaign: Campaign): Promise<void> {
+async function requireEditable(db: CommonQueryMethods, actor: Actor, campaign: Campaign): Promise<void> {
   const started = campaign.status === 'paused' && (await hasRecipients(db, actor.userId, campaign.id));
   if (!EDITABLE.includes(campaign.status) || started) {
     throw new UserError(`“${campaign.name}” is ${campaign.status.replace('_', ' ')}${started ? ' part-way through sending' : ''}; its content can no longer change.`);
