@@ -7,7 +7,7 @@ import type { CampaignRef, Notice } from '../notify/notifier.ts';
 import { enforceSendingLimits } from '../jobs/auto-pause.ts';
 import { composeMessage, loadCampaignSource, type PreparedCampaign } from './compose.ts';
 import { tell, type DeliveryContext, type DispatchOptions } from './context.ts';
-import { accountPausedNotice, failedNotice, finishedNotice, quotaPausedNotice } from './notices.ts';
+import { accountPausedNotice, failedNotice, finishedNotice, quotaPausedNotice } from '../bot/views/delivery-report.ts';
 import { finishSending, stopSending } from './transitions.ts';
 
 type Claim = { kind: 'claimed'; recipients: readonly ClaimedRecipient[] } | { kind: 'stopped' } | { kind: 'paused'; notice: Notice };

@@ -5,7 +5,7 @@ import { holdOverdueCampaigns } from '../jobs/overdue.ts';
 import type { CampaignRef } from '../notify/notifier.ts';
 import { parseSegment } from '../recipients/segment.ts';
 import { tell, type DeliveryContext } from './context.ts';
-import { failedNotice, startedNotice } from './notices.ts';
+import { failedNotice, startedNotice } from '../bot/views/delivery-report.ts';
 import { startSending, stopSending } from './transitions.ts';
 
 type Started = { kind: 'started'; total: number; skipped: number } | { kind: 'failed'; reason: string };
