@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import type { Actor } from '../accounts/actor.ts';
-import { addStagedToList, completeImport, inCopyTransaction, lockCapacity, mergeContacts, stageRows, stagedCounts, suppressedRows } from '../db/import-staging.ts';
+import { completeImport, inCopyTransaction, lockCapacity, mergeIntoList, stageRows, stagedCounts, suppressedRows } from '../db/import-staging.ts';
 import { claimImport, failAbandonedImports, failImport, findImport, insertImport, recordPreview, type PreviewCounts } from '../db/imports.ts';
 import type { Database } from '../db/pool.ts';
 import { UserError } from '../errors.ts';
@@ -153,8 +153,7 @@ async function runClaimed(
       const staged = await stagedCounts(client, userId);
       if (capacity.live_contacts + staged.newRows > capacity.contact_limit) throw overLimit(staged.newRows, capacity);
       onProgress?.({ phase: 'saving', done: rows.length, total: rows.length });
-      const merged = await mergeContacts(client, userId, target.importId);
-      await addStagedToList(client, userId, target.listId, target.importId);
+      const merged = await mergeIntoList(client, { userId, ...target });
       const allRejected = [...rejected, ...(await suppressedRows(client, userId, rows.length))].sort(byLine);
       const counts = countsOf(rows, rejected, { newRows: merged.created, updatedRows: merged.updated, suppressedRows: staged.suppressedRows });
       await completeImport(client, userId, target.importId, { ...counts, errors: allRejected.slice(0, STORED_REJECTIONS) });

@@ -14,8 +14,8 @@ import { UserError } from '../errors.ts';
 export type UndoReport = { removedContacts: number; removedMemberships: number; restoredContacts: number };
 
 /**
- * Reverts a completed import: contacts it created are deleted, memberships it added
- * removed, contacts it updated restored. Refused once any campaign includes a contact it
+ * Reverts a completed import: contacts it created are deleted (with their memberships),
+ * memberships it gave existing contacts removed, contacts it updated restored. Refused once any campaign includes a contact it
  * created.
  */
 export async function undoImport(db: DatabasePool, actor: Actor, importId: bigint): Promise<UndoReport> {

@@ -68,7 +68,7 @@ describe('import rules', () => {
     const importId = JSON.parse(modal.private_metadata).importId as string;
     expect(await snapshot()).toEqual({ contacts: before.contacts + 2, memberships: before.memberships + 3 });
     const undone = await herald.command(`import undo ${importId}`, A);
-    expect(undone.text).toContain(`Undid import ${importId}: removed 2 new contacts and 3 list memberships, restored 1 updated contacts.`);
+    expect(undone.text).toContain(`Undid import ${importId}: removed 2 new contacts, took 1 existing contacts off the list and restored 1 updated contacts.`);
     expect(await snapshot()).toEqual(before);
     const kept = await herald.db.primary.one(sql.type(z.object({ first_name: z.string(), tags: z.array(z.string()) }))`
       SELECT first_name, tags FROM contacts WHERE user_id = ${userId} AND email = 'kept@rules.test'`);
