@@ -1,10 +1,10 @@
+import { join } from 'node:path';
 import type { SlackCredentials } from '../bot/app.ts';
 import type { Config } from '../config.ts';
 import { freePort } from '../db/embedded.ts';
 import { seedChannels, seedMembers } from '../db/sandbox/workspace.ts';
 import type { Route } from '../http/respond.ts';
 import type { Services } from '../services.ts';
-import { join } from 'node:path';
 import { browserRoutes } from './browser/routes.ts';
 import { createChanges } from './changes.ts';
 import type { SandboxContext } from './context.ts';

@@ -25,7 +25,7 @@ const Manifest = z.object({
     .optional(),
 });
 
-export const MANIFEST_PATH = join(import.meta.dirname, '..', '..', 'manifest.yml');
+const MANIFEST_PATH = join(import.meta.dirname, '..', '..', 'manifest.yml');
 const DEFAULT_FEATURES: AppFeatures = {
   // Herald reads mentions in /herald role @someone, so its command escapes them
   commands: [{ command: '/herald', shouldEscape: true }],

@@ -8,7 +8,7 @@ import type { SandboxContext } from '../context.ts';
  * (state-changing calls also need a JSON body or custom headers, which no plain form
  * from another site can send).
  */
-export function fromSandboxPage(ctx: SandboxContext, req: IncomingMessage): boolean {
+function fromSandboxPage(ctx: SandboxContext, req: IncomingMessage): boolean {
   const { port } = new URL(ctx.baseUrl);
   const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
   const origin = req.headers.origin;

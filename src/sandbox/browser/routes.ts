@@ -27,7 +27,7 @@ const UPLOAD_LIMIT = 50 * 1024 * 1024;
 const LONG_POLL_MS = 25_000;
 
 /** The sandbox page's own policy: its script and styles, images from anywhere (charts, logos). */
-export const PAGE_POLICY =
+const PAGE_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: http: https:; connect-src 'self'; frame-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 export function sendPage(res: ServerResponse, markup: string, policy = PAGE_POLICY): void {

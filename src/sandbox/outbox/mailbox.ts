@@ -8,7 +8,7 @@ const EMAIL_FILE = /^[A-Za-z0-9.@_-]+\.eml$/;
 export type EmailSummary = { name: string; subject: string; to: string; from: string; date: Date | null };
 export type Email = EmailSummary & { headers: ReadonlyArray<[string, string]>; html: string | null; text: string | null };
 
-export function isEmailFile(name: string): boolean {
+function isEmailFile(name: string): boolean {
   return EMAIL_FILE.test(name);
 }
 

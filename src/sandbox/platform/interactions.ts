@@ -18,7 +18,7 @@ export type Container = { type: 'message'; channelId: string; ts: string } | { t
 export type ClickedElement = { blockId: string; actionId: string; value?: RawValue };
 
 /** What the person sees when the app fails to answer a modal submission (Slack's wording). */
-export const TROUBLE_CONNECTING = 'We had some trouble connecting. Try again?';
+const TROUBLE_CONNECTING = 'We had some trouble connecting. Try again?';
 
 function blocksOf(source: { blocks?: unknown }): Json[] {
   return Array.isArray(source.blocks) ? (source.blocks as Json[]) : [];

@@ -7,11 +7,11 @@ import { APP, TEAM } from '../workspace.ts';
 /** The deprecated verification token Slack still sends; Bolt verifies signatures instead. */
 export const VERIFICATION_TOKEN = 'sandbox-verification-token';
 
-export function userObject(member: SandboxMember) {
+function userObject(member: SandboxMember) {
   return { id: member.id, username: member.name, name: member.name, team_id: TEAM.id };
 }
 
-export const teamObject = { id: TEAM.id, domain: TEAM.domain };
+const teamObject = { id: TEAM.id, domain: TEAM.domain };
 
 /** Fields every interactive payload carries. */
 export function commonFields(member: SandboxMember) {

@@ -1,5 +1,5 @@
 import { html, type Html } from './html.ts';
-import { mrkdwn, plainText, textObject, type Names } from './mrkdwn.ts';
+import { plainText, textObject, type Names } from './mrkdwn.ts';
 import { renderElement, type Directory } from './elements.ts';
 
 type Json = Record<string, any>;
@@ -72,5 +72,3 @@ export function renderBlocks(blocks: readonly Json[], ctx: BlockContext): Html {
     return html`<div class="bk bk-${String(block.type)}" data-block-id="${blockId}">${blockBody(block, ctx, blockId)}</div>`;
   })}`;
 }
-
-export { mrkdwn };

@@ -19,7 +19,7 @@ const EMOJI: Record<string, string> = {
   ballot_box_with_check: '☑️', octagonal_sign: '🛑', raising_hand: '🙋', rotating_light: '🚨', test_tube: '🧪',
 };
 
-export function emojiFor(code: string): string | undefined {
+function emojiFor(code: string): string | undefined {
   return Object.hasOwn(EMOJI, code) ? EMOJI[code] : undefined;
 }
 

@@ -46,7 +46,7 @@ function body(message: SandboxMessage, ctx: TimelineContext): Html {
   return html`<div class="msg-content">${content}</div>${files.length > 0 ? html`<div class="msg-files">${files.map(fileCard)}</div>` : ''}`;
 }
 
-export function renderMessage(message: SandboxMessage, ctx: TimelineContext, inThread = false): Html {
+function renderMessage(message: SandboxMessage, ctx: TimelineContext, inThread = false): Html {
   const author = ctx.members.get(message.author_id);
   const name = author?.real_name ?? message.author_id;
   const ephemeral = message.visible_to !== null;

@@ -7,7 +7,7 @@ import { ApiError, parseArguments } from './arguments.ts';
 import type { WebApiMethods } from './methods.ts';
 
 /** Seconds east of UTC of a time zone right now, and its label (for users.info). */
-export function timeZoneOffset(timeZone: string, at = new Date()): { offset: number; label: string } {
+function timeZoneOffset(timeZone: string, at = new Date()): { offset: number; label: string } {
   const part = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
     .formatToParts(at)
     .find((p) => p.type === 'timeZoneName')?.value;
@@ -16,7 +16,7 @@ export function timeZoneOffset(timeZone: string, at = new Date()): { offset: num
   return { offset, label: part ?? 'GMT' };
 }
 
-export function memberObject(member: SandboxMember): Record<string, unknown> {
+function memberObject(member: SandboxMember): Record<string, unknown> {
   const zone = timeZoneOffset(member.timezone);
   return {
     id: member.id,

@@ -30,7 +30,7 @@ export function fileTypeOf(name: string): { filetype: string; mimetype: string }
 }
 
 /** A file as files.info returns it; url_private_download needs the bot token, as in Slack. */
-export function fileObject(ctx: SandboxContext, file: SandboxFile): Record<string, unknown> {
+function fileObject(ctx: SandboxContext, file: SandboxFile): Record<string, unknown> {
   const url = `${ctx.baseUrl}/sandbox/files/${file.id}/${encodeURIComponent(file.name)}`;
   return {
     id: file.id,
