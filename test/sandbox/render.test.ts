@@ -24,6 +24,12 @@ describe('mrkdwn', () => {
     expect(out).toContain('<blockquote>quoted</blockquote>');
   });
 
+  it('shows code spans as written, even with <angle brackets> inside', () => {
+    expect(mrkdwn('`/herald import <list>` then <https://x.example|go>', names).value).toBe(
+      '<code>/herald import &lt;list&gt;</code> then <a href="https://x.example" target="_blank" rel="noopener noreferrer">go</a>',
+    );
+  });
+
   it('escapes markup and refuses script links', () => {
     const out = mrkdwn('<script>alert(1)</script> &lt;b&gt; <javascript:alert(1)|click> ```<i>pre</i>```', names).value;
     expect(out).not.toMatch(/<script|<b>|href="javascript/);

@@ -47,9 +47,10 @@ function inlineStyles(text: string): string {
 function inline(text: string, names: Names): string {
   const kept: string[] = [];
   const keep = (markup: string) => `\u0000${kept.push(markup) - 1}\u0000`;
-  const withEntities = text.replace(/<([^<>\n]+)>/g, (_, inner: string) => keep(entity(inner, names)));
-  const withCode = withEntities.replace(/`([^`\n]+)`/g, (_, code: string) => keep(`<code>${escapeHtml(decodeSlackEntities(code))}</code>`));
-  const styled = inlineStyles(escapeHtml(decodeSlackEntities(withCode)));
+  // code spans first: what is inside them is shown as written, entities included
+  const withCode = text.replace(/`([^`\n]+)`/g, (_, code: string) => keep(`<code>${escapeHtml(decodeSlackEntities(code))}</code>`));
+  const withEntities = withCode.replace(/<([^<>\n]+)>/g, (_, inner: string) => keep(entity(inner, names)));
+  const styled = inlineStyles(escapeHtml(decodeSlackEntities(withEntities)));
   return styled.replace(/\u0000(\d+)\u0000/g, (_, i: string) => kept[Number(i)] ?? '');
 }
 
