@@ -90,13 +90,21 @@ describe('the sandbox without Slack credentials', () => {
       return transfer;
     }, csv);
     await page.dispatchEvent('#channel', 'drop', { dataTransfer: dropped });
-    const fileMessage = page.locator('.msg', { has: page.locator('.file', { hasText: 'contacts.csv' }) }).last();
+    const fileMessage = page.locator('#timeline .msg', { has: page.locator('.file', { hasText: 'contacts.csv' }) }).last();
     await fileMessage.hover();
     await fileMessage.locator('[data-message-shortcut]', { hasText: 'Import CSV into Herald' }).click();
     await sandbox.modal().waitFor();
     await sandbox.modal().locator('select').selectOption({ label: 'Newsletter' });
     await sandbox.modal().locator('[data-modal="submit"]').click();
     await page.locator('.msg', { hasText: 'Dry run of contacts.csv into Newsletter' }).waitFor();
+
+    await fileMessage.hover();
+    await fileMessage.locator('.msg-menu-item', { hasText: 'Reply in thread' }).click();
+    await page.fill('#thread-message', 'This is the March export');
+    await page.press('#thread-message', 'Enter');
+    await page.locator('#thread-messages .msg', { hasText: 'This is the March export' }).waitFor();
+    await fileMessage.locator('.thread-link', { hasText: '1 reply' }).waitFor();
+    await page.locator('#close-thread').click();
   });
 
   it('switches between members: each sees their own ephemeral answers and acts with their own role', async () => {
