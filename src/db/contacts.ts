@@ -30,13 +30,14 @@ const Capacity = z.object({ contact_limit: z.number(), live_contacts: z.number()
 
 /**
  * Locks the account row so concurrent adds and imports check contact_limit one at a
- * time, and returns the limit with the live contact count.
+ * time, and returns the limit with the live contact count. NO KEY UPDATE, not UPDATE:
+ * foreign key checks of other writes of the account (KEY SHARE) are not blocked.
  */
 export async function lockContactCapacity(db: CommonQueryMethods, userId: string): Promise<z.infer<typeof Capacity>> {
   return db.one(sql.type(Capacity)`
     SELECT u.contact_limit,
            (SELECT count(*)::int FROM contacts c WHERE c.user_id = u.id AND c.deleted_at IS NULL) AS live_contacts
-      FROM users u WHERE u.id = ${userId} FOR UPDATE OF u`);
+      FROM users u WHERE u.id = ${userId} FOR NO KEY UPDATE OF u`);
 }
 
 export async function isLiveContact(db: CommonQueryMethods, userId: string, email: string): Promise<boolean> {

@@ -43,7 +43,7 @@ export async function lockCapacity(client: pg.PoolClient, userId: string): Promi
   const [capacity] = await rowsOf(client, Capacity, `
     SELECT u.contact_limit,
            (SELECT count(*)::int FROM contacts c WHERE c.user_id = u.id AND c.deleted_at IS NULL) AS live_contacts
-      FROM users u WHERE u.id = $1 FOR UPDATE OF u`, [userId]);
+      FROM users u WHERE u.id = $1 FOR NO KEY UPDATE OF u`, [userId]);
   if (!capacity) throw new Error(`account ${userId} not found`);
   return capacity;
 }

@@ -1,0 +1,66 @@
+import { sql } from 'slonik';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { UserError } from '../../src/errors.ts';
+import { importCsv } from '../../src/imports/import.ts';
+import { openTestDatabase } from '../helpers/db.ts';
+import { createAccount, createList } from '../helpers/fixtures.ts';
+import { until } from '../helpers/slack-sign.ts';
+
+let db: Awaited<ReturnType<typeof openTestDatabase>>;
+beforeAll(async () => {
+  db = await openTestDatabase();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+const file = (text: string) => ({ bytes: Buffer.from(text), fileId: null, filename: 'contacts.csv' });
+const count = (userId: string, table: string) => db.primary.oneFirst(sql.type(z.object({ n: z.number() }))`
+  SELECT count(*)::int AS n FROM ${sql.identifier([table])} WHERE user_id = ${userId}`);
+
+describe('importCsv (the import without Slack)', () => {
+  it('imports a CSV buffer in one call and reports what it did', async () => {
+    const userId = await createAccount(db.primary);
+    const listId = await createList(db.primary, userId);
+    const csv = `email,first_name\n${Array.from({ length: 2000 }, (_, i) => `p${i}@example.com,P${i}`).join('\n')}\nbroken,x\np1@example.com,dup\n`;
+    const report = await importCsv(db, { userId, memberId: 'UBENCH' }, listId, file(csv));
+    expect(report).toMatchObject({ totalRows: 2002, newCount: 2000, updatedCount: 0, invalidCount: 1, duplicateCount: 1, suppressedCount: 0 });
+    expect(report.rejected.map((r) => [r.line, r.reason])).toEqual([[2002, 'invalid'], [2003, 'duplicate']]);
+    expect(await count(userId, 'list_contacts')).toBe(2000);
+    const again = await importCsv(db, { userId, memberId: 'UBENCH' }, listId, file(csv));
+    expect(again).toMatchObject({ newCount: 0, updatedCount: 0, unchangedCount: 2000 });
+    expect(await count(userId, 'contacts')).toBe(2000);
+  });
+
+  it('lets only one import of an account run at a time', async () => {
+    const userId = await createAccount(db.primary);
+    const listId = await createList(db.primary, userId);
+    // hold the account row so the first import waits inside its transaction, already 'running'
+    const blocker = await db.copy.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE', [userId]);
+    const first = importCsv(db, { userId, memberId: 'U1' }, listId, file('email\nfirst@example.com\n'));
+    await until(() => db.primary.exists(sql.unsafe`SELECT 1 FROM imports WHERE user_id = ${userId} AND status = 'running'`));
+    const second = importCsv(db, { userId, memberId: 'U2' }, listId, file('email\nsecond@example.com\n'));
+    await expect(second).rejects.toThrow(new UserError('Another import is running for this workspace. Wait until it has finished, then confirm again.'));
+    await blocker.query('COMMIT');
+    blocker.release();
+    await expect(first).resolves.toMatchObject({ newCount: 1 });
+    const emails = await db.primary.anyFirst(sql.type(z.object({ email: z.string() }))`SELECT email FROM contacts WHERE user_id = ${userId}`);
+    expect(emails).toEqual(['first@example.com']);
+  });
+
+  it('rolls everything back when it fails, and records why', async () => {
+    const userId = await createAccount(db.primary);
+    const listId = await createList(db.primary, userId);
+    await db.primary.query(sql.unsafe`UPDATE users SET contact_limit = 10 WHERE id = ${userId}`);
+    await expect(importCsv(db, { userId, memberId: 'U1' }, listId, file(`email\n${Array.from({ length: 11 }, (_, i) => `l${i}@example.com`).join('\n')}`)))
+      .rejects.toThrow('This import would add 11 new contacts, but your plan allows 10');
+    expect(await count(userId, 'contacts')).toBe(0);
+    const failed = await db.primary.one(sql.type(z.object({ status: z.string(), error_message: z.string() }))`
+      SELECT status, error_message FROM imports WHERE user_id = ${userId}`);
+    expect(failed.status).toBe('failed');
+    expect(failed.error_message).toContain('plan allows 10');
+  });
+});
