@@ -14,6 +14,7 @@ import type { Route } from './http/respond.ts';
 import { createRouteServer } from './http/server.ts';
 import { reportJobs } from './jobs/reports.ts';
 import { startJobs } from './jobs/scheduler.ts';
+import { slackHousekeepingJob } from './jobs/slack-housekeeping.ts';
 import type { Logger } from './log.ts';
 import type { Notifier } from './notify/notifier.ts';
 import { createSandbox, sandboxConfig, type Sandbox } from './sandbox/index.ts';
@@ -50,7 +51,11 @@ function workerJobs(
 ) {
   const client = appClient ?? new WebClient(credentials.token, credentials.apiUrl ? { slackApiUrl: credentials.apiUrl } : {});
   const notifier = createSlackNotifier(services, client, campaignCardRenderer(services));
-  return [...delivery.jobs(notifier, port), ...reportJobs(services, { notifier, publisher: createSlackDigestPublisher(client) })];
+  return [
+    ...delivery.jobs(notifier, port),
+    ...reportJobs(services, { notifier, publisher: createSlackDigestPublisher(client) }),
+    slackHousekeepingJob(services),
+  ];
 }
 
 /** Wires config → database → Slack app and routes → jobs. */

@@ -19,3 +19,9 @@ export async function latestSharedFile(db: CommonQueryMethods, userId: string, m
        AND shared_at > now() - interval '1 day'
      ORDER BY shared_at DESC LIMIT 1`);
 }
+
+/** `/herald import` only looks a day back (latestSharedFile). */
+export async function forgetOldSharedFiles(db: CommonQueryMethods): Promise<number> {
+  const forgotten = await db.query(sql.unsafe`DELETE FROM slack_files WHERE shared_at < now() - interval '1 day'`);
+  return forgotten.rowCount;
+}
