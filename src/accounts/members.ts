@@ -1,4 +1,4 @@
-import { findMember, listMembers, lockAdmins, ROLES, setAdminChannel, setMemberRole, type Member, type Role } from '../db/accounts.ts';
+import { listMembers, lockAdmins, ROLES, setAdminChannel, setMemberRole, type Member, type Role } from '../db/accounts.ts';
 import type { DatabasePool } from '../db/pool.ts';
 import { UserError } from '../errors.ts';
 import type { Actor } from './actor.ts';
@@ -21,10 +21,6 @@ export async function changeRole(db: DatabasePool, actor: Actor, memberId: strin
     return setMemberRole(tx, actor.userId, memberId, role);
   });
   if (!changed) throw new UserError('That would leave no admin. Make someone else an admin first.');
-}
-
-export async function roleOf(db: DatabasePool, actor: Actor, memberId: string): Promise<Role | null> {
-  return (await findMember(db, actor.userId, memberId))?.role ?? null;
 }
 
 /** Where account-wide notices (quota, failures, digests) are posted. */

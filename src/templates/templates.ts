@@ -2,7 +2,7 @@ import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import type { Actor } from '../accounts/actor.ts';
 import { findContactByEmail } from '../db/contacts.ts';
 import type { DatabasePool } from '../db/pool.ts';
-import { findTemplate, findTemplateByName, insertTemplate, liveTemplates, softDeleteTemplate, updateTemplate, type Template } from '../db/templates.ts';
+import { findTemplateByName, insertTemplate, liveTemplates, softDeleteTemplate, updateTemplate, type Template } from '../db/templates.ts';
 import { normalizeEmail } from '../contacts/fields.ts';
 import { UserError } from '../errors.ts';
 import { compileCampaign, personalise, type MergeContact, type Personalised } from '../mail/render.ts';
@@ -67,12 +67,6 @@ export function templatesOf(db: DatabasePool, actor: Actor): Promise<readonly Te
 export async function requireTemplate(db: DatabasePool, actor: Actor, name: string): Promise<Template> {
   const template = await findTemplateByName(db, actor.userId, name.trim());
   if (!template) throw new UserError(`There is no template called “${name}”. \`/herald template list\` shows your templates.`);
-  return template;
-}
-
-export async function requireTemplateById(db: DatabasePool, actor: Actor, templateId: bigint): Promise<Template> {
-  const template = await findTemplate(db, actor.userId, templateId);
-  if (!template) throw new UserError('That template no longer exists.');
   return template;
 }
 
