@@ -7,7 +7,13 @@ import { startFakeSlack } from './fake-slack.ts';
 import { startSmtpSink } from './smtp-sink.ts';
 
 export type Exit = { code: number | null; signal: NodeJS.Signals | null; stderr: string };
-export type DispatcherProcess = { child: ChildProcess; exited: Promise<Exit> };
+export type DispatcherProcess = {
+  child: ChildProcess;
+  /** resolves once the process is connected and waits for go() */
+  ready: Promise<void>;
+  go(): void;
+  exited: Promise<Exit>;
+};
 
 /**
  * A database, an SMTP sink and a fake Slack for dispatchers running as processes of their
@@ -26,7 +32,7 @@ export async function startProcessFixture() {
       const ids = await seedContacts(db.primary, userId, Array.from({ length: count }, (_, i) => ({ email: `${prefix}${i}@example.org` })));
       return seedCampaign(db.primary, userId, { listIds: [await seedList(db.primary, userId, ids)] });
     },
-    /** A dispatcher process whose EHLO name is `name`; it exits 0 once the campaign is settled. */
+    /** A dispatcher process whose EHLO name is `name`; after go() it dispatches until the campaign is settled, then exits 0. */
     run(name: string, ref: CampaignRef, options: { batchSize: number; leaseSeconds: number }): DispatcherProcess {
       const child = spawn(process.execPath, [join(import.meta.dirname, '../jobs/dispatcher-child.ts')], {
         env: {
@@ -40,12 +46,17 @@ export async function startProcessFixture() {
           BATCH_SIZE: String(options.batchSize),
           LEASE_SECONDS: String(options.leaseSeconds),
         },
-        stdio: ['ignore', 'ignore', 'pipe'],
+        stdio: ['pipe', 'pipe', 'pipe'],
       });
       let stderr = '';
       child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
+      child.stdin?.on('error', () => {}); // a killed process closes its stdin
       const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stderr })));
-      return { child, exited };
+      const ready = new Promise<void>((resolve, reject) => {
+        child.stdout?.on('data', (chunk) => String(chunk).includes('ready') && resolve());
+        void exited.then((exit) => reject(new Error(`dispatcher process exited before it was ready: ${exit.stderr}`)));
+      });
+      return { child, ready, exited, go: () => child.stdin?.write('go\n') };
     },
     /** The texts posted in the campaign card's thread. */
     async thread(ref: CampaignRef): Promise<Array<string | undefined>> {

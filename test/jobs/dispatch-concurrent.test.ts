@@ -13,9 +13,11 @@ afterAll(() => fixture?.close());
 it('two dispatcher processes on one campaign share the work and send nobody twice', async () => {
   const { sink, db } = fixture;
   const ref = await fixture.campaignTo(RECIPIENTS, 'both');
-  const run = (name: string) => fixture.run(name, ref, { batchSize: 20, leaseSeconds: 60 }).exited;
+  const dispatchers = ['dispatcher-a', 'dispatcher-b'].map((name) => fixture.run(name, ref, { batchSize: 20, leaseSeconds: 60 }));
+  await Promise.all(dispatchers.map((d) => d.ready));
+  for (const d of dispatchers) d.go();
 
-  const results = await Promise.all([run('dispatcher-a'), run('dispatcher-b')]);
+  const results = await Promise.all(dispatchers.map((d) => d.exited));
   expect(results.map((r) => [r.code, r.stderr])).toEqual([[0, ''], [0, '']]);
 
   expect(sink.received).toHaveLength(RECIPIENTS);

@@ -17,15 +17,20 @@ it('a dispatcher killed with SIGKILL mid-campaign and restarted sends no address
   const { sink, db } = fixture;
   const ref = await fixture.campaignTo(RECIPIENTS, 'crash');
   // short leases, so the restarted run soon knows the killed run's claims are abandoned
-  const run = (name: string) => fixture.run(name, ref, { batchSize: 20, leaseSeconds: 2 });
+  const run = async (name: string) => {
+    const dispatcher = fixture.run(name, ref, { batchSize: 20, leaseSeconds: 2 });
+    await dispatcher.ready;
+    dispatcher.go();
+    return dispatcher;
+  };
 
-  const first = run('first-run');
+  const first = await run('first-run');
   await until(() => sink.received.length >= RECIPIENTS / 4, 60_000);
   first.child.kill('SIGKILL');
   expect((await first.exited).signal).toBe('SIGKILL');
   const sentBeforeRestart = sink.received.length;
 
-  const { code, stderr } = await run('second-run').exited;
+  const { code, stderr } = await (await run('second-run')).exited;
   expect(stderr).toBe('');
   expect(code).toBe(0);
 

@@ -4,7 +4,11 @@
  * with DATABASE_URL, SMTP_URL (?name=<EHLO name>), SLACK_API_URL, HERALD_SECRET,
  * CAMPAIGN_USER_ID/CAMPAIGN_ID (it exits 0 once that campaign is settled), BATCH_SIZE,
  * LEASE_SECONDS. It is wired from the same production modules as src/delivery/runtime.ts.
+ * It prints "ready" once connected and starts when a line arrives on stdin, so a test can
+ * start several at the same moment.
  */
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
 import { sql } from 'slonik';
@@ -40,6 +44,12 @@ const settled = async () => {
     SELECT status FROM campaigns WHERE user_id = ${env.CAMPAIGN_USER_ID!} AND id = ${BigInt(env.CAMPAIGN_ID!)}`);
   return status !== 'scheduled' && status !== 'sending';
 };
+
+process.stdout.write('ready\n');
+const lines = createInterface({ input: process.stdin });
+await once(lines, 'line');
+lines.close();
+process.stdin.destroy();
 
 while (!(await settled())) {
   if ((await dispatcher.runRound()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
