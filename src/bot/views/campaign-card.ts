@@ -28,6 +28,7 @@ const BUTTONS: Record<CampaignAction, { text: string; style?: 'primary' | 'dange
   resume: { text: 'Resume', style: 'primary' },
   cancel: { text: 'Cancel campaign', style: 'danger', confirm: 'Cancel this campaign? It will never be sent (again).' },
   reschedule: { text: 'Reschedule…' },
+  retryUnknown: { text: 'Retry unknown', confirm: 'Send again to recipients whose outcome is unknown? Some may get it twice.' },
   stats: { text: 'Stats' },
 };
 

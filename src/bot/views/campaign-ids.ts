@@ -22,6 +22,8 @@ export const CAMPAIGN_ACTIONS = {
   resume: 'campaign_resume',
   cancel: 'campaign_cancel',
   reschedule: 'campaign_reschedule_open',
+  /** on the dispatcher's finished report when some outcomes are unknown */
+  retryUnknown: 'campaign_retry_unknown',
   /** handled by the reports code (src/bot/listeners/actions/campaign-stats.ts) */
   stats: 'campaign_stats',
 } as const;

@@ -59,6 +59,11 @@ export function cancelledNotice(memberId: string): Notice {
   return notice(`:no_entry_sign: Cancelled by <@${memberId}>. It will not be sent.`);
 }
 
+export function retryUnknownNotice(memberId: string, requeued: number): Notice {
+  const who = requeued === 1 ? '1 recipient whose outcome was unknown' : `${requeued} recipients whose outcome was unknown`;
+  return notice(`:repeat: <@${memberId}> chose *Retry unknown*: ${who} will be sent again (they may get it twice).`);
+}
+
 export function deletedNotice(memberId: string): Notice {
   return notice(`:wastebasket: <@${memberId}> deleted this draft.`);
 }

@@ -1,8 +1,9 @@
 import type { Notice } from '../../notify/notifier.ts';
 import { button, section, type Block } from './blocks.ts';
+import { CAMPAIGN_ACTIONS } from './campaign-ids.ts';
 
 /** Action of the "Retry unknown" button; its value is the campaign id. */
-export const RETRY_UNKNOWN_ACTION = 'campaign_retry_unknown';
+export const RETRY_UNKNOWN_ACTION = CAMPAIGN_ACTIONS.retryUnknown;
 
 export type DeliveryReport = {
   campaignId: bigint;

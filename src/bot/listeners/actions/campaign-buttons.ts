@@ -13,13 +13,15 @@ import {
   sendCampaignNow,
   type Step,
 } from '../../../campaigns/workflow.ts';
+import { requireRole } from '../../../accounts/roles.ts';
 import { listApprovers } from '../../../db/campaigns.ts';
+import { retryUnknown } from '../../../delivery/retry-unknown.ts';
 import type { Notice } from '../../../notify/notifier.ts';
 import type { Services } from '../../../services.ts';
 import { announce, campaignNotifier, listNamesOf, refOf } from '../../campaigns.ts';
 import { approvalModal, approvalRequestCard } from '../../views/campaign-approval.ts';
 import { CAMPAIGN_ACTIONS, type CampaignAction } from '../../views/campaign-ids.ts';
-import { cancelledNotice, pausedNotice, resumedNotice, scheduledNotice, sendNowNotice } from '../../views/campaign-notices.ts';
+import { cancelledNotice, pausedNotice, resumedNotice, retryUnknownNotice, scheduledNotice, sendNowNotice } from '../../views/campaign-notices.ts';
 import { preflightCard } from '../../views/campaign-preflight.ts';
 import { sendTestModal } from '../../views/campaign-prompts.ts';
 import { memberEmail, openCampaignForm, openRescheduleForm } from '../campaign-forms.ts';
@@ -81,6 +83,13 @@ const HANDLERS: Record<Exclude<CampaignAction, 'stats'>, Handler> = {
   async reschedule({ services, client, actor, campaignId, triggerId, channel }) {
     const campaign = await requireCampaign(services.db.primary, actor, campaignId);
     await openRescheduleForm(client, { triggerId, channel, actor, campaign });
+  },
+  async retryUnknown({ services, client, actor, campaignId }) {
+    // a retry may deliver twice to someone who already got it: a decision for approvers
+    requireRole(actor, 'approver', 'retry recipients whose outcome is unknown');
+    const campaign = await requireCampaign(services.db.primary, actor, campaignId);
+    const requeued = await retryUnknown(services.db.primary, refOf(campaign), actor.memberId);
+    await announce(campaignNotifier(services, client), refOf(campaign), retryUnknownNotice(actor.memberId, requeued));
   },
 };
 
