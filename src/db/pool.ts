@@ -35,7 +35,11 @@ export function createDatabasePool(url: string, options: PoolOptions = {}): Prom
 
 /** Plain pg pool for COPY bulk loads (Slonik has no COPY). */
 export function createCopyPool(url: string): pg.Pool {
-  return new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5_000 });
+  // An idle connection the server closed (restart, database dropped) is emitted here; the
+  // pool has already discarded it. Without a listener the error would crash the process.
+  pool.on('error', () => {});
+  return pool;
 }
 
 /** The database handles the process works with: writes on primary, reports on read. */

@@ -63,31 +63,7 @@ function readError(error: CsvError): UserError {
   return new UserError(`The file could not be read as CSV${where}: ${error.message.split(':')[0]}.`);
 }
 
-/** Decodes and parses a CSV file; UserErrors for empty, binary, unreadable or oversized files. */
-export function readCsv(bytes: Buffer): ParsedCsv {
-  if (bytes.length > MAX_IMPORT_BYTES) throw fileTooLarge(bytes.length);
-  const { text, encoding } = decodeCsv(bytes);
-  if (text.trim() === '') throw new UserError('The file is empty. Export your contacts with a header row and at least one contact.');
-  const delimiter = detectDelimiter(text);
-  let records: Array<{ record: string[]; info: { lines: number } }>;
-  try {
-    records = parse(text, { delimiter, info: true, relax_column_count: true, skip_empty_lines: true, to: MAX_IMPORT_ROWS + 2 }) as unknown as typeof records;
-  } catch (error) {
-    if (error instanceof CsvError) throw readError(error);
-    throw error;
-  }
-  const [header, ...data] = records;
-  if (!header || data.length === 0) throw new UserError('The file has a header row but no contacts.');
-  if (data.length > MAX_IMPORT_ROWS) throw new UserError(`The file has more than ${MAX_IMPORT_ROWS.toLocaleString('en-US')} rows. Split it into smaller files.`);
-  return {
-    encoding,
-    delimiter,
-    headers: header.record.map((name) => name.trim()),
-    rows: data.map((entry) => entry.record),
-    // info.lines is the line a record ends on; a quoted value with newlines started earlier
-    lines: data.map((entry) => entry.info.lines - newlinesIn(entry.record)),
-  };
-}
+type Records = { records: string[][]; lines: number[] };
 
 function newlinesIn(record: readonly string[]): number {
   let count = 0;
@@ -96,6 +72,53 @@ function newlinesIn(record: readonly string[]): number {
     for (const char of value) if (char === '\n') count += 1;
   }
   return count;
+}
+
+/**
+ * Without quotes (and with \n or \r\n line ends) CSV is lines split on the delimiter —
+ * the common export, read several times faster than by the general parser, with the same
+ * result (empty lines skipped, rows of any length).
+ */
+function splitPlain(text: string, delimiter: string): Records | null {
+  if (text.includes('"') || /\r(?!\n)/.test(text)) return null;
+  const records: string[][] = [];
+  const lines: number[] = [];
+  const rawLines = text.split('\n');
+  for (let i = 0; i < rawLines.length && records.length <= MAX_IMPORT_ROWS + 1; i++) {
+    const line = (rawLines[i] as string).endsWith('\r') ? (rawLines[i] as string).slice(0, -1) : (rawLines[i] as string);
+    if (line === '') continue;
+    records.push(line.split(delimiter));
+    lines.push(i + 1);
+  }
+  return { records, lines };
+}
+
+function parseQuoted(text: string, delimiter: string): Records {
+  try {
+    const parsed = parse(text, { delimiter, info: true, relax_column_count: true, skip_empty_lines: true, to: MAX_IMPORT_ROWS + 2 }) as unknown as
+      Array<{ record: string[]; info: { lines: number } }>;
+    return {
+      records: parsed.map((entry) => entry.record),
+      // info.lines is the line a record ends on; a quoted value with newlines started earlier
+      lines: parsed.map((entry) => entry.info.lines - newlinesIn(entry.record)),
+    };
+  } catch (error) {
+    if (error instanceof CsvError) throw readError(error);
+    throw error;
+  }
+}
+
+/** Decodes and parses a CSV file; UserErrors for empty, binary, unreadable or oversized files. */
+export function readCsv(bytes: Buffer): ParsedCsv {
+  if (bytes.length > MAX_IMPORT_BYTES) throw fileTooLarge(bytes.length);
+  const { text, encoding } = decodeCsv(bytes);
+  if (text.trim() === '') throw new UserError('The file is empty. Export your contacts with a header row and at least one contact.');
+  const delimiter = detectDelimiter(text);
+  const { records, lines } = splitPlain(text, delimiter) ?? parseQuoted(text, delimiter);
+  const [header, ...rows] = records;
+  if (!header || rows.length === 0) throw new UserError('The file has a header row but no contacts.');
+  if (rows.length > MAX_IMPORT_ROWS) throw new UserError(`The file has more than ${MAX_IMPORT_ROWS.toLocaleString('en-US')} rows. Split it into smaller files.`);
+  return { encoding, delimiter, headers: header.map((name) => name.trim()), rows, lines: lines.slice(1) };
 }
 
 export function fileTooLarge(bytes: number): UserError {

@@ -45,3 +45,15 @@ describe('rejected rows file', () => {
       .toBe('line,email,reason,detail\n"4","\'=HYPERLINK(""x"")","invalid","no ""email"""\n');
   });
 });
+
+describe('files without quotes', () => {
+  it('read exactly as the general parser reads them', () => {
+    const plain = 'email;name\r\n\r\na@x.io;Ann;extra\r\nb@x.io\r\n\r\n   \r\nc@x.io;Cé\r\n';
+    const quoted = `${plain}"d@x.io";"Dee"\r\n`;
+    const fast = readCsv(Buffer.from(plain));
+    const general = readCsv(Buffer.from(quoted));
+    expect(fast.rows).toEqual(general.rows.slice(0, -1));
+    expect(fast.lines).toEqual(general.lines.slice(0, -1));
+    expect(fast).toMatchObject({ delimiter: ';', headers: ['email', 'name'], lines: [3, 4, 6, 7] });
+  });
+});
