@@ -2,6 +2,7 @@ import type { Notifier } from '../notify/notifier.ts';
 import type { DigestPublisher } from '../reports/digests.ts';
 import type { Services } from '../services.ts';
 import { autoPauseJob } from './auto-pause.ts';
+import { cardRefreshJob } from './card-refresh.ts';
 import { digestJob } from './digests.ts';
 import { partitionRollerJob } from './partitions.ts';
 import { quotaJob } from './quota.ts';
@@ -15,6 +16,7 @@ export function reportJobs(services: Services, slack: { notifier: Notifier; publ
     partitionRollerJob({ ...deps, retentionMonths: config.EVENT_RETENTION_MONTHS }),
     quotaJob({ ...deps, now: () => new Date() }),
     autoPauseJob(deps),
+    cardRefreshJob(deps),
     digestJob({ db, publisher: slack.publisher, log }),
   ];
 }
