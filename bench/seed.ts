@@ -15,8 +15,12 @@ export async function createAccount(db: Queryable, label: string): Promise<strin
   return rows[0]!.id;
 }
 
-/** `count` contacts reader<n>@<domain> with a few custom fields; returns their ids in order. */
-export async function createContacts(db: Queryable, userId: string, count: number, domain: string): Promise<bigint[]> {
+/**
+ * `count` contacts reader<n>@<domain> with a few custom fields; returns their ids in order.
+ * Analyzes contacts afterwards unless told not to (when the caller creates many batches and
+ * analyzes once at the end).
+ */
+export async function createContacts(db: Queryable, userId: string, count: number, domain: string, options = { analyze: true }): Promise<bigint[]> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO contacts (user_id, email, first_name, last_name, custom_fields)
      SELECT $1, format('reader%s@%s', n, $3::text), 'Reader', format('No. %s', n),
@@ -26,7 +30,8 @@ export async function createContacts(db: Queryable, userId: string, count: numbe
      RETURNING id`,
     [userId, count, domain],
   );
-  await db.query('ANALYZE contacts'); // fresh statistics, or joins against these rows plan as if the table were empty
+  // fresh statistics, or joins against these rows plan as if the table were empty
+  if (options.analyze) await db.query('ANALYZE contacts');
   return rows.map((row) => BigInt(row.id));
 }
 
