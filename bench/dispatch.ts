@@ -1,0 +1,222 @@
+import type { AddressInfo } from 'node:net';
+import { WebClient } from '@slack/web-api';
+import nodemailer from 'nodemailer';
+import type pg from 'pg';
+import { pino } from 'pino';
+import { SMTPServer } from 'smtp-server';
+import { campaignCardRenderer } from '../src/bot/campaigns.ts';
+import { createSlackNotifier } from '../src/bot/notifier.ts';
+import { loadConfig } from '../src/config.ts';
+import { createDeliveryRuntime } from '../src/delivery/runtime.ts';
+import type { Job } from '../src/jobs/scheduler.ts';
+import type { Services } from '../src/services.ts';
+import { startFakeSlack } from '../test/helpers/fake-slack.ts';
+import type { BenchDatabase } from './database.ts';
+import { HTML, newsletterContact, SUBJECT } from './fixtures/newsletter.ts';
+import { alternate, inParallel, perSecond, type Bench } from './harness.ts';
+import { addToList, createAccount, createList } from './seed.ts';
+
+/**
+ * Herald: a due campaign of `dispatch-recipients` contacts (the 4 KB newsletter, ten merge
+ * fields, tracked links and open pixel) sent by the dispatcher job exactly as the worker
+ * wires it (createDeliveryRuntime → dispatch job: start, claim batches, compose, send,
+ * record outcomes and 'sent'/'delivered' events) through nodemailer to a local SMTP sink.
+ *
+ * Baseline: the very messages Herald sent (captured raw by the sink in the warm-up round,
+ * so same count, same bytes) sent with nodemailer alone, same pool settings as Herald's
+ * transport (src/mail/transport.ts: pool, 5 connections, 100 messages per connection, the
+ * same rate window) and the same number in flight as the dispatcher's batch concurrency.
+ *
+ * Neither side is throttled: SMTP_RATE_PER_SECOND is set far above what the machine can do
+ * (the same nodemailer rate window is given to the baseline) and SMTP_ACCOUNT_RATE_PER_SECOND
+ * is unset (no per-account limiter). The sink only counts (and, in the warm-up, keeps) bytes.
+ */
+
+const RATE_PER_SECOND = 1_000_000;
+/** what src/mail/transport.ts gives nodemailer, and the dispatcher's default batch concurrency */
+const CONNECTIONS = 5;
+const IN_FLIGHT = 5;
+
+type Captured = { from: string; to: string[]; raw: Buffer };
+
+/** A minimal smtp-server on 127.0.0.1: drains messages, keeping the first `capture` of them raw. */
+async function startCountingSink(capture: number) {
+  const captured: Captured[] = [];
+  let accepted = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    size: 10 * 1024 * 1024,
+    onData(stream, session, callback) {
+      const keep = captured.length < capture;
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => keep && chunks.push(chunk));
+      stream.on('end', () => {
+        accepted += 1;
+        if (keep) {
+          const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+          captured.push({ from, to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
+        }
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}/?name=herald-bench`,
+    captured,
+    accepted: () => accepted,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function seedNewsletterContacts(client: pg.Client, userId: string, count: number): Promise<bigint[]> {
+  const contacts = Array.from({ length: count }, (_, i) => newsletterContact(i, 'bench.example.com'));
+  const { rows } = await client.query<{ id: string }>(
+    `INSERT INTO contacts (user_id, email, first_name, last_name, custom_fields)
+     SELECT $1, email, first_name, last_name, custom_fields::jsonb
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS t(email, first_name, last_name, custom_fields, n)
+     ORDER BY n RETURNING id`,
+    [userId, contacts.map((c) => c.email), contacts.map((c) => c.first_name), contacts.map((c) => c.last_name), contacts.map((c) => JSON.stringify(c.custom_fields))],
+  );
+  await client.query('ANALYZE contacts');
+  return rows.map((row) => BigInt(row.id));
+}
+
+/** A campaign to the list that is due now, as approving and scheduling one leaves it. */
+async function scheduleCampaign(client: pg.Client, userId: string, listId: bigint, round: number): Promise<string> {
+  const { rows } = await client.query<{ id: string }>(
+    `INSERT INTO campaigns (user_id, name, subject, html_content, status, scheduled_at, from_email, from_name)
+     VALUES ($1, $2, $3, $4, 'scheduled', now() - interval '1 second', 'news@bench.example.com', 'Bench News') RETURNING id`,
+    [userId, `dispatch-${round}`, SUBJECT, HTML],
+  );
+  await client.query(`INSERT INTO campaign_lists (user_id, campaign_id, list_id) VALUES ($1, $2, $3)`, [userId, rows[0]!.id, String(listId)]);
+  return rows[0]!.id;
+}
+
+async function checkSent(client: pg.Client, campaignId: string, recipients: number): Promise<void> {
+  const { rows } = await client.query<{ status: string; sent: string }>(
+    `SELECT c.status, (SELECT count(*) FROM campaign_recipients r WHERE r.campaign_id = c.id AND r.status = 'sent') AS sent
+       FROM campaigns c WHERE c.id = $1`,
+    [campaignId],
+  );
+  if (rows[0]?.status !== 'sent' || Number(rows[0].sent) !== recipients) {
+    throw new Error(`campaign ${campaignId} ended ${rows[0]?.status} with ${rows[0]?.sent} of ${recipients} sent`);
+  }
+}
+
+/** The worker's dispatch job on the bench database, its Slack notifier on the fake Web API. */
+async function startDispatchJob(db: BenchDatabase, smtpUrl: string) {
+  const slack = await startFakeSlack();
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    HERALD_SECRET: 'bench-herald-secret-0123456789abcdef',
+    PUBLIC_URL: 'https://herald.bench.example.com',
+    SMTP_URL: smtpUrl,
+    SMTP_RATE_PER_SECOND: String(RATE_PER_SECOND),
+    LOG_LEVEL: 'silent',
+  });
+  const log = pino({ level: 'error' });
+  const services: Services = { config, log, db };
+  const runtime = await createDeliveryRuntime(services);
+  const notifier = createSlackNotifier(services, new WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl }), campaignCardRenderer(services));
+  const [job] = runtime.jobs(notifier, 0) as [Job];
+  return {
+    job,
+    async stop() {
+      await job.stop?.();
+      await runtime.stop();
+      await slack.close();
+    },
+  };
+}
+
+export const dispatch: Bench = {
+  name: 'dispatch',
+  summary: 'dispatcher → nodemailer → local SMTP sink vs raw nodemailer sending the same messages',
+  async run({ server, options, log }) {
+    const recipients = options.int('dispatch-recipients', 20_000);
+    const db = await server.freshDatabase('dispatch');
+    const client = await server.client(db);
+    const sink = await startCountingSink(recipients);
+    const herald = await startDispatchJob(db, sink.url);
+    const baseline = nodemailer.createTransport({
+      pool: true,
+      url: sink.url,
+      maxConnections: CONNECTIONS,
+      maxMessages: 100,
+      rateLimit: RATE_PER_SECOND,
+      rateDelta: 1000,
+      maxRequeues: 3,
+    });
+    try {
+      const userId = await createAccount(client, 'dispatch');
+      await client.query(`UPDATE users SET settings = '{"postal_address": "1 Example Street\\nLisbon"}' WHERE id = $1`, [userId]);
+      const listId = await createList(client, userId, 'dispatch');
+      await addToList(client, userId, listId, await seedNewsletterContacts(client, userId, recipients));
+      log(`${recipients} contacts seeded`);
+
+      let round = 0;
+      let campaignId = '';
+      let acceptedBefore = 0;
+      const expectAccepted = (side: string) => {
+        if (sink.accepted() - acceptedBefore !== recipients) throw new Error(`${side} round: the sink accepted ${sink.accepted() - acceptedBefore} of ${recipients}`);
+      };
+      const times = await alternate(options.rounds, {
+        herald: {
+          async prepare() {
+            campaignId = await scheduleCampaign(client, userId, listId, round++);
+            acceptedBefore = sink.accepted();
+          },
+          async run() {
+            await herald.job.run();
+            await checkSent(client, campaignId, recipients);
+            expectAccepted('Herald');
+          },
+        },
+        baseline: {
+          async prepare() {
+            if (sink.captured.length !== recipients) throw new Error(`captured ${sink.captured.length} of ${recipients} messages`);
+            acceptedBefore = sink.accepted();
+          },
+          async run() {
+            await inParallel(recipients, IN_FLIGHT, async (i) => {
+              const { from, to, raw } = sink.captured[i]!;
+              await baseline.sendMail({ envelope: { from, to }, raw });
+            });
+            expectAccepted('baseline');
+          },
+        },
+      }, log);
+
+      const heraldRate = perSecond(recipients, times.herald);
+      const baselineRate = perSecond(recipients, times.baseline);
+      const ratio = heraldRate / baselineRate;
+      const averageBytes = Math.round(sink.captured.reduce((sum, m) => sum + m.raw.length, 0) / recipients);
+      return {
+        name: 'dispatch',
+        herald: { value: heraldRate, unit: 'msgs/s', note: `${(1e6 / heraldRate - 1e6 / baselineRate).toFixed(0)} µs/message over baseline` },
+        baseline: { value: baselineRate, unit: 'msgs/s' },
+        ratio,
+        target: '≥ 0.80×',
+        pass: ratio >= 0.8,
+        details: {
+          recipients,
+          averageMessageBytes: averageBytes,
+          connections: CONNECTIONS,
+          inFlight: IN_FLIGHT,
+          ratePerSecond: RATE_PER_SECOND,
+          roundsMs: times,
+        },
+      };
+    } finally {
+      baseline.close();
+      await herald.stop();
+      await sink.close();
+      await client.end();
+      await db.close();
+    }
+  },
+};
