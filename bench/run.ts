@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startBenchServer } from './database.ts';
 import { parseOptions, type Bench, type BenchRow } from './harness.ts';
 import { formatTable } from './table.ts';
+import { ack } from './ack.ts';
 import { dispatch } from './dispatch.ts';
 import { ingest } from './ingest.ts';
 import { render } from './render.ts';
@@ -15,7 +16,7 @@ import { statsRead } from './stats-read.ts';
  * lists its own. DATABASE_URL points at an existing server instead of an embedded one.
  */
 
-const BENCHES: readonly Bench[] = [ingest, statsRead, render, dispatch];
+const BENCHES: readonly Bench[] = [ingest, statsRead, render, dispatch, ack];
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
