@@ -78,26 +78,31 @@ type Contender = {
   run(): Promise<unknown>;
 };
 
+type Sides = { herald: Contender; baseline: Contender };
+
 /**
- * One untimed warm-up of each side, then `rounds` timed rounds alternating which side
- * goes first. Returns each side's round times in milliseconds.
+ * One untimed warm-up of each side (`warmup`, when given, is a smaller version of the same
+ * work: big database benches need warm code paths and caches, not a full extra round),
+ * then `rounds` timed rounds alternating which side goes first. Returns each side's round
+ * times in milliseconds.
  */
 export async function alternate(
   rounds: number,
-  sides: { herald: Contender; baseline: Contender },
+  sides: Sides,
   log: (message: string) => void = () => {},
+  warmup: Sides = sides,
 ): Promise<{ herald: number[]; baseline: number[] }> {
   const times = { herald: [] as number[], baseline: [] as number[] };
-  const once = async (side: 'herald' | 'baseline') => {
-    await sides[side].prepare?.();
-    return (await timed(() => sides[side].run())).ms;
+  const once = async (contender: Contender) => {
+    await contender.prepare?.();
+    return (await timed(() => contender.run())).ms;
   };
-  await once('herald');
-  await once('baseline');
+  await once(warmup.herald);
+  await once(warmup.baseline);
   log('warm-up done');
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? (['herald', 'baseline'] as const) : (['baseline', 'herald'] as const);
-    for (const side of order) times[side].push(await once(side));
+    for (const side of order) times[side].push(await once(sides[side]));
     log(`round ${round + 1}/${rounds}: Herald ${Math.round(times.herald.at(-1)!)} ms, baseline ${Math.round(times.baseline.at(-1)!)} ms`);
   }
   return times;

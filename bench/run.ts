@@ -6,6 +6,7 @@ import { parseOptions, type Bench, type BenchRow } from './harness.ts';
 import { formatTable } from './table.ts';
 import { ack } from './ack.ts';
 import { dispatch } from './dispatch.ts';
+import { importBench } from './import.ts';
 import { ingest } from './ingest.ts';
 import { render } from './render.ts';
 import { statsRead } from './stats-read.ts';
@@ -16,7 +17,7 @@ import { statsRead } from './stats-read.ts';
  * lists its own. DATABASE_URL points at an existing server instead of an embedded one.
  */
 
-const BENCHES: readonly Bench[] = [ingest, statsRead, render, dispatch, ack];
+const BENCHES: readonly Bench[] = [importBench, ingest, statsRead, render, dispatch, ack];
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
