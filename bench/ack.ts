@@ -120,7 +120,10 @@ export const ack: Bench = {
       const sides = { herald: contender('herald', `http://127.0.0.1:${port}/slack/events`), baseline: contender('baseline', bare.url) };
       // one round is not enough to get Bolt's and Herald's code paths compiled: a few more, untimed
       for (let i = 0; i < EXTRA_WARMUP_ROUNDS; i++) {
-        for (const side of [sides.herald, sides.baseline]) (await side.prepare(), await side.run());
+        for (const side of [sides.herald, sides.baseline]) {
+          await side.prepare();
+          await side.run();
+        }
       }
       await alternate(rounds, sides, log);
       await web.idle();
@@ -131,7 +134,10 @@ export const ack: Bench = {
       if (listed !== sent) throw new Error(`${listed} of ${sent} commands were answered with the campaign list`);
 
       // the warm-up rounds are not part of the figures
-      for (const side of [measured.herald, measured.baseline]) (side.p50.splice(0, EXTRA_WARMUP_ROUNDS + 1), side.p99.splice(0, EXTRA_WARMUP_ROUNDS + 1));
+      for (const side of [measured.herald, measured.baseline]) {
+        side.p50.splice(0, EXTRA_WARMUP_ROUNDS + 1);
+        side.p99.splice(0, EXTRA_WARMUP_ROUNDS + 1);
+      }
       const herald = summarise(measured.herald);
       const baseline = summarise(measured.baseline);
       const ratio = herald.p99 / baseline.p99;
