@@ -33,13 +33,21 @@ export const render: Bench = {
       unsubscribe_url: url,
     });
 
-    let bytes = 0; // keeps the results alive so no work can be optimised away
+    // Each part is read once, as the mail transport will: V8 builds rendered strings as ropes,
+    // and whoever reads one first pays for flattening it. Reading keeps the work from being
+    // optimised away, too.
+    let checksum = 0;
+    const read = (part: string) => {
+      checksum += part.charCodeAt(part.length >> 1);
+    };
     const times = await alternate(options.rounds, {
       herald: {
         async run() {
           for (let i = 0; i < recipients; i++) {
             const message = personalise(compiled, contacts[i]!, urls[i]!);
-            bytes += message.html.length + message.text.length + message.subject.length;
+            read(message.subject);
+            read(message.html);
+            read(message.text);
           }
         },
       },
@@ -47,7 +55,9 @@ export const render: Bench = {
         async run() {
           for (let i = 0; i < recipients; i++) {
             const context = rawContext(contacts[i]!, urls[i]!);
-            bytes += raw.html(context).length + raw.text(context).length + raw.subject(context).length;
+            read(raw.subject(context));
+            read(raw.html(context));
+            read(raw.text(context));
           }
         },
       },
@@ -63,7 +73,7 @@ export const render: Bench = {
       ratio,
       target: '≥ 0.80×',
       pass: ratio >= 0.8,
-      details: { recipients, templateBytes: Buffer.byteLength(HTML), roundsMs: times, outputBytes: bytes },
+      details: { recipients, templateBytes: Buffer.byteLength(HTML), roundsMs: times, checksum },
     };
   },
 };

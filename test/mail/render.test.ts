@@ -32,6 +32,21 @@ describe('rendering a campaign for one contact', () => {
     expect(out.html).toMatch(/Acme Ltd<br>1 Road<br><a href="https:\/\/herald\.example\/u\/tok"[^>]*>Unsubscribe<\/a><\/div><\/body><\/html>$/);
   });
 
+  it('derives the text part with each contact’s own fields, links and conditional blocks', () => {
+    const compiled = compileCampaign({
+      subject: 'x',
+      html: '<p>Hi {{first_name}} of {{company}}</p>{{#if custom.vip}}<p>VIP offer</p>{{/if}}<p>Braces: &#123;&#123;not a field}}</p>' +
+        '<p><a href="{{custom.page}}">Your page</a></p>',
+      text: null,
+      postalAddress: null,
+    });
+    const text = (fields: Record<string, unknown>) => personalise(compiled, { ...contact, custom_fields: fields }, UNSUBSCRIBE).text;
+    expect(text({ company: 'Acme & <Co>', vip: true, page: 'https://acme.example/p?a=1&b=2' })).toBe(
+      'Hi Ann of Acme & <Co>\n\nVIP offer\n\nBraces: {{not a field}}\n\nYour page (https://acme.example/p?a=1&b=2)\n\n--\nUnsubscribe: https://herald.example/u/tok');
+    expect(text({ company: 'Beta', vip: false, page: 'https://beta.example' })).toBe(
+      'Hi Ann of Beta\n\nBraces: {{not a field}}\n\nYour page (https://beta.example)\n\n--\nUnsubscribe: https://herald.example/u/tok');
+  });
+
   it('keeps subjects on one line', () => {
     const out = personalise(compileCampaign({ subject: '{{company}}', html: '', text: null, postalAddress: null }), { ...contact, custom_fields: { company: 'A\r\nBcc: x@y' } }, UNSUBSCRIBE);
     expect(out.subject).toBe('A Bcc: x@y');
