@@ -190,10 +190,14 @@ export const dispatch: Bench = {
       let round = 0;
       let campaignId = '';
       let messages: SendMailOptions[] = [];
-      const before = { accepted: 0, bytes: 0 };
-      const mark = () => Object.assign(before, { accepted: sink.accepted(), bytes: sink.bytes() });
+      const before = { accepted: 0, bytes: 0, cpu: process.cpuUsage() };
+      const mark = () => Object.assign(before, { accepted: sink.accepted(), bytes: sink.bytes(), cpu: process.cpuUsage() });
       const bytesSent = { herald: [] as number[], baseline: [] as number[] };
+      // CPU of this process (sink included, the same on both sides): tells Herald's own work from waiting on PostgreSQL
+      const cpuMicros = { herald: [] as number[], baseline: [] as number[] };
       const received = (side: 'herald' | 'baseline') => {
+        const cpu = process.cpuUsage(before.cpu);
+        cpuMicros[side].push(cpu.user + cpu.system);
         const accepted = sink.accepted() - before.accepted;
         if (accepted !== recipients) throw new Error(`${side} round: the sink accepted ${accepted} of ${recipients}`);
         bytesSent[side].push(sink.bytes() - before.bytes);
@@ -243,6 +247,7 @@ export const dispatch: Bench = {
           connections: CONNECTIONS,
           inFlight: IN_FLIGHT,
           ratePerSecond: RATE_PER_SECOND,
+          cpuMicrosPerMessage: { herald: Math.round(median(cpuMicros.herald) / recipients), baseline: Math.round(median(cpuMicros.baseline) / recipients) },
           roundsMs: times,
         },
       };
