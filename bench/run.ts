@@ -43,8 +43,11 @@ async function main(): Promise<number> {
   try {
     for (const bench of selected) {
       log(`\n▶ ${bench.name}: ${bench.summary}`);
+      const started = performance.now();
       try {
-        rows.push(await bench.run({ server, options, log: (message) => log(`  ${bench.name}: ${message}`) }));
+        const row = await bench.run({ server, options, log: (message) => log(`  ${bench.name}: ${message}`) });
+        rows.push({ ...row, details: { ...row.details, benchSeconds: Math.round((performance.now() - started) / 1000) } });
+        log(`  ${bench.name}: done in ${Math.round((performance.now() - started) / 1000)} s`);
       } catch (error) {
         log(`  ${bench.name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         failures.push({ name: bench.name, error: error instanceof Error ? error.message : String(error) });
