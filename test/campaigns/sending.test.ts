@@ -5,7 +5,7 @@ import { createDispatcher, type Dispatcher } from '../../src/delivery/dispatcher
 import { createDeliveryRuntime, type DeliveryRuntime } from '../../src/delivery/runtime.ts';
 import { createMailTransport, type MailTransport } from '../../src/mail/transport.ts';
 import { createTrackingUrls } from '../../src/tracking/urls.ts';
-import { APPROVER, AUTHOR, setUpCampaignTeam, type CampaignRow, type CampaignTeam } from '../helpers/campaigns.ts';
+import { APPROVER, AUTHOR, setUpCampaignTeam, tomorrow, type CampaignRow, type CampaignTeam } from '../helpers/campaigns.ts';
 import { startTestHerald, type TestHerald } from '../helpers/herald-app.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
 
@@ -98,7 +98,7 @@ describe('the stale-schedule guard', () => {
     await dispatchUntilIdle();
     const opened = await team.click('reschedule', campaign.id, AUTHOR);
     expect(opened.view?.callback_id).toBe('campaign_reschedule');
-    await herald.submitView(opened.view, { send_time: '11:15' }, AUTHOR);
+    await herald.submitView(opened.view, { send_date: tomorrow(), send_time: '11:15' }, AUTHOR);
     const rescheduled = await team.row('Missed again');
     expect(rescheduled).toMatchObject({ status: 'draft', held_at: null, approved_hash: null });
     expect(team.threadOf(rescheduled).replies.at(-1)).toContain('changed the send time of a campaign that was held');
