@@ -23,6 +23,8 @@ export type BenchServer = {
   freshDatabase(purpose: string, poolSize?: number): Promise<BenchDatabase>;
   /** A plain pg client on a database, for COPY and session settings. */
   client(database: BenchDatabase): Promise<pg.Client>;
+  /** `work` on a fresh database and a plain client on it; both are gone afterwards. */
+  withDatabase<T>(purpose: string, work: (database: BenchDatabase, client: pg.Client) => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 };
 
@@ -53,7 +55,7 @@ export async function startBenchServer(databaseUrl: string | undefined, log: (me
 
   const created: string[] = [];
   let stopping: Promise<void> | undefined;
-  return {
+  const bench: BenchServer = {
     description: `PostgreSQL ${version} (${server.kind})`,
     async freshDatabase(purpose, poolSize = 10) {
       const name = `herald_bench_${purpose.replace(/\W/g, '_')}_${process.pid}_${created.length}`;
@@ -77,6 +79,16 @@ export async function startBenchServer(databaseUrl: string | undefined, log: (me
       await client.connect();
       return client;
     },
+    async withDatabase(purpose, work) {
+      const database = await bench.freshDatabase(purpose);
+      const client = await bench.client(database);
+      try {
+        return await work(database, client);
+      } finally {
+        await client.end();
+        await database.close();
+      }
+    },
     stop() {
       // once, even when Ctrl-C arrives while a bench is already shutting down
       stopping ??= (async () => {
@@ -86,6 +98,7 @@ export async function startBenchServer(databaseUrl: string | undefined, log: (me
       return stopping;
     },
   };
+  return bench;
 }
 
 type Server = { kind: string; adminUrl: string; stop(): Promise<void> };

@@ -1,8 +1,6 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { importCsv } from '../src/imports/import.ts';
+import { arrayLiteral, copyLine, copyRows } from './copy.ts';
 import { alternate, median, seededRandom, type Bench } from './harness.ts';
 import { addToList, createAccount, createContacts, createList } from './seed.ts';
 
@@ -64,20 +62,6 @@ function generateFile(rows: number): { bytes: Buffer; contacts: ParsedContact[] 
   return { bytes: Buffer.from(`${lines.join('\r\n')}\r\n`), contacts };
 }
 
-const copyValue = (value: string | null) =>
-  value === null ? '\\N' : value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-const arrayLiteral = (items: readonly string[]) => `{${items.map((item) => `"${item.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
-
-function* copyLines<T>(items: readonly T[], line: (item: T, index: number) => string): Generator<string> {
-  for (let start = 0; start < items.length; start += 1_000) {
-    yield items.slice(start, start + 1_000).map((item, offset) => line(item, start + offset)).join('');
-  }
-}
-
-async function copyRows(client: pg.Client, statement: string, source: Iterable<string>): Promise<void> {
-  await pipeline(Readable.from(source), client.query(copyFrom(statement)));
-}
-
 /**
  * The account already on this server, so the tables look like a running Herald's (and
  * their statistics are current, as autovacuum keeps them): as many contacts as the file
@@ -102,12 +86,12 @@ async function copyBaseline(
 ): Promise<void> {
   const id = (index: number) => String(target.firstId + BigInt(index));
   await client.query('BEGIN');
-  await copyRows(client, 'COPY scratch_contacts (user_id, id, email, first_name, last_name, custom_fields, tags) FROM STDIN',
-    copyLines(contacts, (contact, index) => [
+  await copyRows(client, 'COPY scratch_contacts (user_id, id, email, first_name, last_name, custom_fields, tags) FROM STDIN', contacts,
+    (contact, index) => copyLine([
       target.userId, id(index), contact.email, contact.firstName, contact.lastName, JSON.stringify(contact.customFields), arrayLiteral(contact.tags),
-    ].map(copyValue).join('\t') + '\n'));
-  await copyRows(client, 'COPY scratch_list_contacts (user_id, list_id, contact_id) FROM STDIN',
-    copyLines(contacts, (_contact, index) => `${target.userId}\t${target.listId}\t${id(index)}\n`));
+    ]));
+  await copyRows(client, 'COPY scratch_list_contacts (user_id, list_id, contact_id) FROM STDIN', contacts,
+    (_contact, index) => copyLine([target.userId, String(target.listId), id(index)]));
   await client.query('COMMIT');
 }
 
@@ -125,9 +109,7 @@ export const importBench: Bench = {
   summary: 'CSV → contacts + list through the real import path vs bare COPY of the parsed rows into scratch tables',
   async run({ server, options, log }) {
     const rows = options.int('import-rows', 200_000);
-    const db = await server.freshDatabase('import');
-    const client = await server.client(db);
-    try {
+    return server.withDatabase('import', async (db, client) => {
       await seedExistingTenant(client, rows);
       const userId = await createAccount(client, 'import');
       const listId = await createList(client, userId, 'Everyone');
@@ -162,9 +144,6 @@ export const importBench: Bench = {
         pass: ratio >= 0.5,
         details: { rows, contacts: contacts.length, fileBytes: bytes.length, roundsMs: times },
       };
-    } finally {
-      await client.end();
-      await db.close();
-    }
+    });
   },
 };

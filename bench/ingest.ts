@@ -1,11 +1,9 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { pino } from 'pino';
 import type { NewEvent } from '../src/db/events.ts';
 import { createEventBuffer } from '../src/tracking/event-buffer.ts';
+import { copyLine, copyRows } from './copy.ts';
 import type { BenchDatabase } from './database.ts';
 import { alternate, median, seededRandom, type Bench } from './harness.ts';
 import { createAccount, createCampaign, createContacts } from './seed.ts';
@@ -113,27 +111,17 @@ function generateEvents(campaigns: readonly Campaign[], now: number): NewEvent[]
   return timed.sort((a, b) => a.t - b.t).map((entry) => entry.event);
 }
 
-/** PostgreSQL COPY text format: tab separated, \N for null, backslash escapes. */
-const copyValue = (value: string | null | undefined) =>
-  value == null ? '\\N' : value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-
-function copyLine(event: NewEvent): string {
-  return [
-    event.userId, String(event.campaignId), String(event.contactId), event.type, event.userAgent, event.ip, event.deviceType,
-    event.linkUrl, event.linkText, event.bounceType, event.bounceReason, JSON.stringify(event.metadata ?? {}), event.at!.toISOString(),
-  ].map(copyValue).join('\t') + '\n';
-}
-
-function* copyChunks(events: readonly NewEvent[]): Generator<string> {
-  for (let start = 0; start < events.length; start += 1_000) yield events.slice(start, start + 1_000).map(copyLine).join('');
-}
+const eventLine = (event: NewEvent) => copyLine([
+  event.userId, String(event.campaignId), String(event.contactId), event.type, event.userAgent, event.ip, event.deviceType,
+  event.linkUrl, event.linkText, event.bounceType, event.bounceReason, JSON.stringify(event.metadata ?? {}), event.at!.toISOString(),
+]);
 
 async function copyBaseline(client: pg.Client, events: readonly NewEvent[]): Promise<void> {
   await client.query('ALTER TABLE email_events DISABLE TRIGGER USER');
   try {
-    await pipeline(Readable.from(copyChunks(events)), client.query(copyFrom(`
+    await copyRows(client, `
       COPY email_events (user_id, campaign_id, contact_id, event_type, user_agent, ip_address, device_type,
-                         link_url, link_text, bounce_type, bounce_reason, metadata, created_at) FROM STDIN`)));
+                         link_url, link_text, bounce_type, bounce_reason, metadata, created_at) FROM STDIN`, events, eventLine);
   } finally {
     await client.query('ALTER TABLE email_events ENABLE TRIGGER USER');
   }
@@ -197,9 +185,7 @@ export const ingest: Bench = {
     const target = options.int('ingest-events', 500_000);
     const campaignCount = options.int('ingest-campaigns', 1_000);
     const recipientsPerCampaign = Math.max(1, Math.round(target / campaignCount / AVERAGE_EVENTS_PER_RECIPIENT));
-    const db = await server.freshDatabase('ingest');
-    const client = await server.client(db);
-    try {
+    return server.withDatabase('ingest', async (db, client) => {
       const campaigns = await seedCampaigns(client, campaignCount, recipientsPerCampaign);
       const events = generateEvents(campaigns, Date.now());
       await client.query('VACUUM ANALYZE');
@@ -224,9 +210,6 @@ export const ingest: Bench = {
         pass: ratio <= 1.3,
         details: { events: events.length, campaigns: campaigns.length, recipientsPerCampaign, roundsMs: times },
       };
-    } finally {
-      await client.end();
-      await db.close();
-    }
+    });
   },
 };

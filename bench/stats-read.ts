@@ -48,9 +48,7 @@ export const statsRead: Bench = {
     const small = options.int('stats-small-events', 10_000);
     const large = options.int('stats-large-events', 1_000_000);
     const calls = options.int('stats-calls', 1_000);
-    const db = await server.freshDatabase('stats_read');
-    const client = await server.client(db);
-    try {
+    return server.withDatabase('stats_read', async (db, client) => {
       const userId = await createAccount(client, 'stats');
       await seedCampaignEvents(client, userId, 'small', small);
       log(`seeded ${small} events`);
@@ -96,9 +94,6 @@ export const statsRead: Bench = {
         pass: ratio <= 1.5 && p99.large < 10,
         details: { small, large, calls: calls * options.rounds, p50, p99, seeded: counted.rows },
       };
-    } finally {
-      await client.end();
-      await db.close();
-    }
+    });
   },
 };
