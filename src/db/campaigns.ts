@@ -9,6 +9,19 @@ export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 const ids = z.array(z.string()).transform((values) => values.map(BigInt));
 
+/** The trigger-maintained counters every campaign read shares (reports add the rest). */
+export const CAMPAIGN_COUNTERS = {
+  recipients_total: z.number(),
+  emails_sent: z.number(),
+  emails_delivered: z.number(),
+  emails_opened: z.number(),
+  emails_clicked: z.number(),
+  emails_bounced: z.number(),
+  emails_unsubscribed: z.number(),
+  open_rate: z.number(),
+  click_rate: z.number(),
+};
+
 const Campaign = z.object({
   user_id: z.string(),
   id: z.bigint(),
@@ -34,15 +47,7 @@ const Campaign = z.object({
   slack_channel_id: z.string().nullable(),
   slack_message_ts: z.string().nullable(),
   created_at: z.date(),
-  recipients_total: z.number(),
-  emails_sent: z.number(),
-  emails_delivered: z.number(),
-  emails_opened: z.number(),
-  emails_clicked: z.number(),
-  emails_bounced: z.number(),
-  emails_unsubscribed: z.number(),
-  open_rate: z.number(),
-  click_rate: z.number(),
+  ...CAMPAIGN_COUNTERS,
   content_hash: z.string(),
   list_ids: ids,
 });

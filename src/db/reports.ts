@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { CAMPAIGN_COUNTERS } from './campaigns.ts';
 
 // Every report reads the counters the email_events triggers maintain on campaigns,
 // campaign_recipients and campaign_links: never an aggregate over email_events, so a
@@ -12,17 +13,9 @@ export const CampaignCounters = z.object({
   name: z.string(),
   status: z.string(),
   sent_at: z.date().nullable(),
-  recipients_total: z.number(),
-  emails_sent: z.number(),
-  emails_delivered: z.number(),
-  emails_opened: z.number(),
-  emails_clicked: z.number(),
-  emails_bounced: z.number(),
+  ...CAMPAIGN_COUNTERS,
   emails_hard_bounced: z.number(),
-  emails_unsubscribed: z.number(),
   emails_complained: z.number(),
-  open_rate: z.number(),
-  click_rate: z.number(),
   bounce_rate: z.number(),
 });
 export type CampaignCounters = z.infer<typeof CampaignCounters>;
