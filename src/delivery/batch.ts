@@ -10,15 +10,24 @@ import { tell, type DeliveryContext, type DispatchOptions } from './context.ts';
 import { accountPausedNotice, failedNotice, finishedNotice, quotaPausedNotice } from '../bot/views/delivery-report.ts';
 import { finishSending, stopSending } from './transitions.ts';
 
-type Claim = { kind: 'claimed'; recipients: readonly ClaimedRecipient[] } | { kind: 'stopped' } | { kind: 'paused'; notice: Notice };
+type Claim =
+  | { kind: 'claimed'; recipients: readonly ClaimedRecipient[] }
+  | { kind: 'stopped' }
+  | { kind: 'paused'; notice: Notice };
+
+/** A claimed batch whose messages are on their way (they share the turn's send slots). */
+type InFlight = { kind: 'sending'; claimed: number; outcomes: Promise<SendOutcome[]> };
 
 const MAX_RETRY_SECONDS = 3_600;
 
 /**
- * Claims, sends and records one batch of a sending campaign; finishes the campaign when
- * nothing is left. Returns how many recipients were claimed (0: nothing to do right now).
+ * A campaign's turn: claims, sends and records batches while `more()` says so (at least
+ * one), and finishes the campaign when nothing is left. The stages overlap: the next batch
+ * is claimed while the current one is sent, and a sent batch is recorded while the next
+ * one is sent, so the SMTP connections do not wait on PostgreSQL. At most `concurrency`
+ * messages are in flight across the batches. Returns how many recipients were claimed.
  */
-export async function sendNextBatch(context: DeliveryContext, ref: CampaignRef): Promise<number> {
+export async function sendTurn(context: DeliveryContext, ref: CampaignRef, more: () => boolean): Promise<number> {
   const source = await loadCampaignSource(context.db, ref);
   if (source?.campaign.status !== 'sending') return 0;
   let prepared: PreparedCampaign;
@@ -28,30 +37,45 @@ export async function sendNextBatch(context: DeliveryContext, ref: CampaignRef):
     await failCampaign(context, ref, `the email template has an error: ${(error as Error).message}`);
     return 0;
   }
-  const claim = await context.db.transaction((tx) => claimBatch(tx, ref, prepared, context.options));
-  if (claim.kind === 'paused') await tell(context, ref, claim.notice);
-  if (claim.kind !== 'claimed') return 0;
-  if (claim.recipients.length === 0) {
-    await finishCampaign(context, ref);
-    return 0;
+  if (await enforceSendingLimits(context, ref)) return 0; // bounces or complaints reported since the last batch
+  const slot = createSlots(context.options.concurrency);
+  const recorder = createRecorder(context, ref);
+  const claimAndSend = async (inHand: boolean): Promise<InFlight | Exclude<Claim, { kind: 'claimed' }> | { kind: 'empty' }> => {
+    const claim = await context.db.transaction((tx) => claimBatch(tx, ref, prepared, context.options, inHand));
+    if (claim.kind !== 'claimed') return claim;
+    if (claim.recipients.length === 0) return { kind: 'empty' };
+    const sending = claim.recipients.filter((r) => r.status === 'sending');
+    return { kind: 'sending', claimed: claim.recipients.length, outcomes: Promise.all(sending.map((r) => slot(() => sendOne(context, prepared, r)))) };
+  };
+
+  let claimed = 0;
+  let batch = await claimAndSend(false);
+  while (batch.kind === 'sending') {
+    claimed += batch.claimed;
+    const next = more() && !recorder.failed() ? claimAndSend(true) : null;
+    next?.catch(() => {}); // awaited below, after this batch's outcomes are recorded
+    recorder.record(await batch.outcomes);
+    batch = next ? await next : { kind: 'stopped' };
   }
-  const sending = claim.recipients.filter((r) => r.status === 'sending');
-  const outcomes = await mapConcurrent(sending, context.options.concurrency, (r) => sendOne(context, prepared, r));
-  await context.db.transaction((tx) => recordBatch(tx, ref, outcomes, context.options));
-  await enforceSendingLimits(context, ref); // auto-pause on bounces or complaints past the account's limits
-  return claim.recipients.length;
+  await recorder.settled();
+  if (batch.kind === 'paused') await tell(context, ref, batch.notice);
+  if (batch.kind === 'empty') await finishCampaign(context, ref);
+  return claimed;
 }
 
 /**
  * The claim transaction: the account row is locked first (quota and status are read and
  * charged with no other claim in between), then the campaign status is checked, so a
- * pause or cancel stops the next batch. Committed before any message goes out.
+ * pause or cancel stops the next batch. Committed before any message goes out. With
+ * batches still in hand it never pauses the campaign: the next turn does, once their
+ * outcomes are recorded and the notice can count them.
  */
-async function claimBatch(tx: CommonQueryMethods, ref: CampaignRef, prepared: PreparedCampaign, options: DispatchOptions): Promise<Claim> {
+async function claimBatch(tx: CommonQueryMethods, ref: CampaignRef, prepared: PreparedCampaign, options: DispatchOptions, inHand: boolean): Promise<Claim> {
   const account = await lockAccountAllowance(tx, ref.userId);
   if ((await campaignStatus(tx, ref)) !== 'sending') return { kind: 'stopped' };
-  if (!account.sendable) return pause(tx, ref, accountPausedNotice(account.subscription_status), 'account not active');
+  if (!account.sendable) return inHand ? { kind: 'stopped' } : pause(tx, ref, accountPausedNotice(account.subscription_status), 'account not active');
   if (account.remaining === 0) {
+    if (inHand) return { kind: 'stopped' };
     const counts = await countRecipients(tx, ref);
     if (counts.pending === 0) return { kind: 'claimed', recipients: [] };
     return pause(tx, ref, quotaPausedNotice(account.monthly_email_limit, counts.sent, counts.pending), 'monthly quota used up');
@@ -135,16 +159,48 @@ async function failCampaign(context: DeliveryContext, ref: CampaignRef, reason: 
   if (await stopSending(context.db, ref, 'failed', reason)) await tell(context, ref, failedNotice(`${reason}. Nothing more is sent; fix it and schedule the campaign again.`));
 }
 
-/** Runs `work` over `items` with at most `limit` in flight, results in input order. */
-async function mapConcurrent<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
+/** Runs work with at most `limit` at once, in the order asked. */
+function createSlots(limit: number) {
+  let free = limit;
+  const waiting: Array<() => void> = [];
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    if (free > 0) free -= 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free += 1;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+}
+
+/**
+ * Records sent batches one after the other, in the background of the next sends, each
+ * followed by the auto-pause check (a pause stops the next claim). A batch that cannot be
+ * recorded stays 'sending' until its lease runs out (then 'unknown'); the turn claims no
+ * more and settled() rethrows the error.
+ */
+function createRecorder(context: DeliveryContext, ref: CampaignRef) {
+  let chain = Promise.resolve();
+  let error: unknown = null;
+  return {
+    record(outcomes: readonly SendOutcome[]) {
+      if (outcomes.length === 0) return;
+      chain = chain.then(async () => {
+        try {
+          await context.db.transaction((tx) => recordBatch(tx, ref, outcomes, context.options));
+          await enforceSendingLimits(context, ref);
+        } catch (failure) {
+          error ??= failure;
+        }
+      });
+    },
+    failed: () => error !== null,
+    async settled() {
+      await chain;
+      if (error !== null) throw error;
+    },
+  };
 }

@@ -4,7 +4,7 @@ import type { Job } from './scheduler.ts';
 
 /**
  * Every few seconds: send what is due until nothing is left (node-cron never overlaps two
- * runs in a process). On shutdown the batch in hand is finished and recorded first.
+ * runs in a process). On shutdown the batches in hand are finished and recorded first.
  */
 export function dispatchJob(dispatcher: Dispatcher, transport: MailTransport): Job {
   return {

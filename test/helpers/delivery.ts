@@ -173,13 +173,13 @@ export async function startDeliveryHarness(db: Database, smtpUrl: string | undef
       const row = await campaignRow(db.primary, ref);
       return slack.thread(CARD_CHANNEL, row.slack_message_ts).filter((m) => m.ts !== row.slack_message_ts).map((m) => m.text ?? '');
     },
-    /** dispatcher rounds until the campaign leaves 'scheduled'/'sending' (a paused campaign stops it too) */
+    /** the dispatch job's runs until the campaign leaves 'scheduled'/'sending' (a paused campaign stops it too) */
     async sendUntilSettled(ref: CampaignRef): Promise<string> {
       for (;;) {
-        const work = await dispatcher.runRound();
+        await dispatcher.runUntilIdle();
         const { status } = await campaignRow(db.primary, ref);
         if (status !== 'scheduled' && status !== 'sending') return status;
-        if (work === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
     async close() {
