@@ -30,7 +30,7 @@ const AGENTS = [
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)',
 ];
 
-type Campaign = { userId: string; campaignId: bigint; contactIds: bigint[]; linkIds: bigint[]; linkUrls: string[] };
+type Campaign = { userId: string; campaignId: bigint; contactIds: bigint[]; linkUrls: string[] };
 
 /**
  * Many tenants sending at once: CAMPAIGNS_PER_ACCOUNT campaigns per account, each to its own
@@ -92,14 +92,13 @@ function generateEvents(campaigns: readonly Campaign[], now: number): NewEvent[]
       if (random() < 0.35) {
         const clicks = 1 + Math.floor(random() * 2);
         for (let k = 0; k < clicks; k++) {
-          const link = Math.floor(random() * campaign.linkIds.length);
+          const link = Math.floor(random() * campaign.linkUrls.length);
           add({
             ...base,
             type: 'clicked',
             userAgent: AGENTS[k % AGENTS.length]!,
             ip: `198.51.100.${1 + Math.floor(random() * 250)}`,
             deviceType: 'desktop',
-            linkId: campaign.linkIds[link]!,
             linkUrl: campaign.linkUrls[link]!,
             linkText: 'Read more',
             metadata: {},
@@ -170,7 +169,7 @@ async function resetCounters(client: pg.Client): Promise<void> {
 }
 
 async function ingestThroughBuffer(db: BenchDatabase, events: readonly NewEvent[]): Promise<void> {
-  const buffer = createEventBuffer(db.primary, pino({ level: 'error' }));
+  const buffer = createEventBuffer(db, pino({ level: 'error' }));
   for (let start = 0; start < events.length; start += RECORD_BURST) {
     for (const event of events.slice(start, start + RECORD_BURST)) buffer.record(event);
     await nextTick();

@@ -47,7 +47,7 @@ export async function addToList(db: Queryable, userId: string, listId: bigint, c
   );
 }
 
-export type SeededCampaign = { campaignId: bigint; contactIds: bigint[]; linkIds: bigint[]; linkUrls: string[] };
+export type SeededCampaign = { campaignId: bigint; contactIds: bigint[]; linkUrls: string[] };
 
 /**
  * A campaign of `contactIds` recipients (ledger rows in `status`) with `links` tracked links.
@@ -71,10 +71,10 @@ export async function createCampaign(
     [userId, String(campaignId), options.contactIds.map(String), options.recipientStatus ?? 'sent'],
   );
   const linkUrls = Array.from({ length: options.links ?? 3 }, (_, i) => `https://example.com/article-${i + 1}`);
-  const links = await db.query<{ id: string }>(
+  await db.query(
     `INSERT INTO campaign_links (user_id, campaign_id, url, link_text)
-     SELECT $1, $2, u, 'Read more' FROM unnest($3::text[]) WITH ORDINALITY AS t(u, n) ORDER BY n RETURNING id`,
+     SELECT $1, $2, u, 'Read more' FROM unnest($3::text[]) AS u`,
     [userId, String(campaignId), linkUrls],
   );
-  return { campaignId, contactIds: [...options.contactIds], linkIds: links.rows.map((row) => BigInt(row.id)), linkUrls };
+  return { campaignId, contactIds: [...options.contactIds], linkUrls };
 }

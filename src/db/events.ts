@@ -1,6 +1,9 @@
 import { isIP } from 'node:net';
-import { ForeignKeyIntegrityConstraintViolationError, sql, type CommonQueryMethods } from 'slonik';
-import type { DatabasePool } from './pool.ts';
+import pg from 'pg';
+import { sql, type CommonQueryMethods } from 'slonik';
+import { copyLine, copyRows } from './copy.ts';
+import { inCopyTransaction } from './import-staging.ts';
+import type { Database } from './pool.ts';
 
 export const EVENT_TYPES = ['sent', 'delivered', 'opened', 'clicked', 'bounced', 'unsubscribed', 'complained'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -13,8 +16,7 @@ export type NewEvent = {
   userAgent?: string | null;
   ip?: string | null;
   deviceType?: string | null;
-  /** click events: the campaign_links row, whose click counter rises with human clicks */
-  linkId?: bigint | null;
+  /** click events: the campaign_links url, whose click counter the stats trigger raises for human clicks */
   linkUrl?: string | null;
   linkText?: string | null;
   bounceType?: 'hard' | 'soft' | null;
@@ -23,7 +25,7 @@ export type NewEvent = {
   at?: Date;
 };
 
-/** Rows per INSERT: large enough that the statement-level stats trigger runs rarely, small enough to stay well under the parameter limits. */
+/** Rows per COPY: large enough that the statement-level stats trigger runs rarely, small enough to keep each transaction short. */
 export const INGEST_CHUNK = 5_000;
 
 type EventColumns = [string, string, string, string, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string, string];
@@ -46,12 +48,14 @@ function columns(event: NewEvent): EventColumns {
   ];
 }
 
-const KNOWN_RECIPIENT = sql.fragment`
-  WHERE EXISTS (SELECT 1 FROM campaign_recipients r
-                 WHERE r.user_id = e.user_id AND r.campaign_id = e.campaign_id AND r.contact_id = e.contact_id)`;
-
-function insertRows(db: CommonQueryMethods, events: readonly NewEvent[], onlyKnownRecipients: boolean) {
-  return db.query(sql.unsafe`
+/**
+ * One multi-row INSERT (the stats trigger then runs once for all of them). Events of
+ * recipients that do not exist (a campaign deleted meanwhile) are dropped rather than
+ * failing the whole statement on the foreign key. Returns how many were stored.
+ */
+export async function insertEvents(db: CommonQueryMethods, events: readonly NewEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const result = await db.query(sql.unsafe`
     INSERT INTO email_events (user_id, campaign_id, contact_id, event_type, user_agent, ip_address, device_type,
                               link_url, link_text, bounce_type, bounce_reason, metadata, created_at)
     SELECT e.user_id, e.campaign_id, e.contact_id, e.event_type, e.user_agent, e.ip::inet, e.device_type,
@@ -60,58 +64,36 @@ function insertRows(db: CommonQueryMethods, events: readonly NewEvent[], onlyKno
         'uuid', 'int8', 'int8', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text',
       ])} AS e(user_id, campaign_id, contact_id, event_type, user_agent, ip, device_type,
                link_url, link_text, bounce_type, bounce_reason, metadata, created_at)
-    ${onlyKnownRecipients ? KNOWN_RECIPIENT : sql.fragment``}`);
+     WHERE EXISTS (SELECT 1 FROM campaign_recipients r
+                    WHERE r.user_id = e.user_id AND r.campaign_id = e.campaign_id AND r.contact_id = e.contact_id)`);
+  return result.rowCount;
 }
 
-/**
- * One multi-row INSERT (the stats trigger then runs once for all of them). Events of
- * recipients that do not exist (a campaign deleted meanwhile) are dropped rather than
- * failing the whole statement on the foreign key. Returns how many were stored.
- */
-export async function insertEvents(db: CommonQueryMethods, events: readonly NewEvent[]): Promise<number> {
-  if (events.length === 0) return 0;
-  return (await insertRows(db, events, true)).rowCount;
-}
+const COPY_EVENTS = `
+  COPY email_events (user_id, campaign_id, contact_id, event_type, user_agent, ip_address, device_type,
+                     link_url, link_text, bounce_type, bounce_reason, metadata, created_at) FROM STDIN`;
+
+const FOREIGN_KEY_VIOLATION = '23503';
 
 /**
- * Adds human clicks to campaign_links.clicks. Runs after the events: the stats trigger has
- * already locked the campaigns involved, so concurrent flushes of one campaign are
- * serialised there and never meet in a different order on its links.
- */
-async function countLinkClicks(db: CommonQueryMethods, events: readonly NewEvent[]): Promise<void> {
-  const clicks = events.filter((e) => e.type === 'clicked' && e.linkId != null && e.metadata?.machine !== true);
-  if (clicks.length === 0) return;
-  await db.query(sql.unsafe`
-    UPDATE campaign_links l SET clicks = l.clicks + d.n
-      FROM (SELECT user_id, campaign_id, link_id, count(*) AS n
-              FROM ${sql.unnest(clicks.map((e) => [e.userId, String(e.campaignId), String(e.linkId)]), ['uuid', 'int8', 'int8'])}
-                   AS t(user_id, campaign_id, link_id)
-             GROUP BY user_id, campaign_id, link_id) d
-     WHERE l.user_id = d.user_id AND l.campaign_id = d.campaign_id AND l.id = d.link_id`);
-}
-
-/**
- * Stores any number of tracking events in chunks of INGEST_CHUNK, each chunk one transaction
- * (events + link counters). This is what the tracking buffer flushes into and what the
- * benchmark drives directly. A chunk first goes in unfiltered, checked by the foreign key
- * alone: filtering thousands of rows makes the planner hash all of campaign_recipients for
+ * Stores any number of tracking events, INGEST_CHUNK at a time, each chunk one COPY in its
+ * own transaction (the stats trigger then runs once per chunk). This is what the tracking
+ * buffer flushes into. A chunk goes in unfiltered, checked by the foreign key alone:
+ * filtering thousands of rows would make the planner hash all of campaign_recipients for
  * every chunk. Only a chunk the key rejects (a campaign deleted meanwhile) is stored again
  * without the events of recipients that no longer exist.
  */
-export async function ingestEvents(pool: DatabasePool, events: readonly NewEvent[]): Promise<number> {
+export async function ingestEvents(db: Pick<Database, 'primary' | 'copy'>, events: readonly NewEvent[]): Promise<number> {
   let stored = 0;
   for (let start = 0; start < events.length; start += INGEST_CHUNK) {
     const chunk = events.slice(start, start + INGEST_CHUNK);
-    const store = (onlyKnownRecipients: boolean) =>
-      pool.transaction(async (tx) => {
-        const inserted = (await insertRows(tx, chunk, onlyKnownRecipients)).rowCount;
-        await countLinkClicks(tx, chunk);
-        return inserted;
-      });
-    stored += await store(false).catch((error: unknown) => {
-      if (error instanceof ForeignKeyIntegrityConstraintViolationError) return store(true);
-      throw error;
-    });
+    try {
+      await inCopyTransaction(db.copy, (client) => copyRows(client, COPY_EVENTS, chunk, (event) => copyLine(columns(event))));
+      stored += chunk.length;
+    } catch (error) {
+      if (!(error instanceof pg.DatabaseError && error.code === FOREIGN_KEY_VIOLATION)) throw error;
+      stored += await db.primary.transaction((tx) => insertEvents(tx, chunk));
+    }
   }
   return stored;
 }

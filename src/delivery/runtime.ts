@@ -33,7 +33,7 @@ export async function createDeliveryRuntime(services: Services): Promise<Deliver
   const { config, db, log } = services;
   const secret = await resolveHeraldSecret(config);
   const signer = createTokenSigner(secret);
-  const events = createEventBuffer(db.primary, log);
+  const events = createEventBuffer(db, log);
   const routes = [
     ...trackingRoutes({ db: db.primary, signer, events, scannerWindowSeconds: config.TRACKING_SCANNER_WINDOW_SECONDS }),
     ...webhookRoutes({

@@ -1,5 +1,5 @@
 import { ingestEvents, type NewEvent } from '../db/events.ts';
-import type { DatabasePool } from '../db/pool.ts';
+import type { Database } from '../db/pool.ts';
 import type { Logger } from '../log.ts';
 
 export type EventBufferOptions = {
@@ -20,10 +20,10 @@ export type EventBuffer = {
 };
 
 /**
- * Tracking requests answer at once and their events are stored in batches: one multi-row
- * INSERT per flush keeps the statement-level stats trigger cheap under a burst of opens.
+ * Tracking requests answer at once and their events are stored in batches: one COPY per
+ * flush keeps the statement-level stats trigger cheap under a burst of opens.
  */
-export function createEventBuffer(pool: DatabasePool, log: Logger, options: EventBufferOptions = {}): EventBuffer {
+export function createEventBuffer(db: Pick<Database, 'primary' | 'copy'>, log: Logger, options: EventBufferOptions = {}): EventBuffer {
   const maxEvents = options.maxEvents ?? 1_000;
   const maxRetained = options.maxRetained ?? 100_000;
   let pending: NewEvent[] = [];
@@ -34,7 +34,7 @@ export function createEventBuffer(pool: DatabasePool, log: Logger, options: Even
     pending = [];
     if (batch.length === 0) return;
     try {
-      await ingestEvents(pool, batch);
+      await ingestEvents(db, batch);
     } catch (error) {
       pending = [...batch, ...pending];
       const dropped = Math.max(0, pending.length - maxRetained);

@@ -93,7 +93,6 @@ export function trackingRoutes(deps: TrackingRouteDeps): Route[] {
         deps.events.record({
           ...trackingEvent(deps, req, token, 'click'),
           type: 'clicked',
-          linkId: link.id,
           linkUrl: link.url,
           linkText: link.link_text,
         });
