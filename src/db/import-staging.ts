@@ -68,12 +68,19 @@ function* csvBatches(rows: readonly ImportRow[], onRows?: (copied: number) => vo
   }
 }
 
-/** Creates the staging table and COPYs the rows in; `onRows` hears how many are in so far. */
+/**
+ * Creates the staging table and COPYs the rows in; `onRows` hears how many are in so far.
+ * Each row draws the id it gets if it becomes a new contact (existing_id marks the others
+ * when merging): new contacts and their memberships then come straight from this table.
+ */
 export async function stageRows(client: pg.PoolClient, rows: readonly ImportRow[], onRows?: (copied: number) => void): Promise<void> {
   await client.query(`
     CREATE TEMP TABLE import_rows (line int NOT NULL, email text NOT NULL, first_name text, last_name text,
-                                   custom_fields jsonb NOT NULL, tags text[] NOT NULL) ON COMMIT DROP`);
-  await pipeline(Readable.from(csvBatches(rows, onRows)), client.query(copyFrom('COPY import_rows FROM STDIN WITH (FORMAT csv)')));
+                                   custom_fields jsonb NOT NULL, tags text[] NOT NULL,
+                                   new_id bigint NOT NULL DEFAULT nextval('contacts_id_seq'),
+                                   existing_id bigint) ON COMMIT DROP`);
+  await pipeline(Readable.from(csvBatches(rows, onRows)),
+    client.query(copyFrom('COPY import_rows (line, email, first_name, last_name, custom_fields, tags) FROM STDIN WITH (FORMAT csv)')));
   // a temp table has no statistics: without them the planner picks nested loops over 200k rows
   await client.query('ANALYZE import_rows');
 }
@@ -116,23 +123,28 @@ export async function suppressedRows(client: pg.PoolClient, userId: string, limi
 const FRESH_STATISTICS_ROWS = 1_000;
 
 /**
- * Merges staged rows into contacts and puts them on the list. Existing contacts are
- * updated (what they looked like before is kept for undo) and added to the list first,
- * their new memberships marked with the import. New contacts are then inserted (marked
- * with the import) and added to the list: their memberships need no conflict check and no
- * import mark (undo deletes those contacts, which takes their memberships along), sparing
- * a foreign key check per row.
+ * Merges staged rows into contacts and puts them on the list. Rows matching a contact are
+ * marked first; those contacts are updated (what they looked like before is kept for
+ * undo) and added to the list, their new memberships marked with the import. The other
+ * rows become contacts (marked with the import) under the ids they drew when staged, and
+ * their memberships are taken from the staging table: no conflict checks, no import mark
+ * (undo deletes those contacts, which takes their memberships along), no second look at
+ * contacts.
  */
 export async function mergeIntoList(
   client: pg.PoolClient,
   target: { userId: string; listId: bigint; importId: bigint },
 ): Promise<{ created: number; updated: number }> {
   const { userId, listId, importId } = target;
+  // The account's contacts are locked against other writers (lockCapacity), so rows
+  // unmarked here are new: inserting them needs no ON CONFLICT.
+  await client.query(`
+    UPDATE import_rows s SET existing_id = c.id FROM contacts c WHERE c.user_id = $1 AND c.email = s.email`, [userId]);
   await client.query(`
     INSERT INTO import_contact_changes (user_id, import_id, contact_id, previous)
     SELECT c.user_id, $2, c.id, jsonb_build_object('first_name', c.first_name, 'last_name', c.last_name,
                                                      'custom_fields', c.custom_fields, 'tags', to_jsonb(c.tags))
-      FROM import_rows s JOIN contacts c ON c.user_id = $1 AND c.email = s.email
+      FROM import_rows s JOIN contacts c ON c.user_id = $1 AND c.id = s.existing_id
      WHERE NOT ${SUPPRESSED} AND ${CHANGES_CONTACT}`, [userId, importId]);
   const updated = await client.query(`
     UPDATE contacts c SET
@@ -141,27 +153,24 @@ export async function mergeIntoList(
       custom_fields = c.custom_fields || s.custom_fields,
       tags = ARRAY(SELECT DISTINCT t FROM unnest(c.tags || s.tags) AS t ORDER BY t)
       FROM import_rows s
-     WHERE c.user_id = $1 AND c.email = s.email AND NOT ${SUPPRESSED} AND ${CHANGES_CONTACT}`, [userId]);
+     WHERE c.user_id = $1 AND c.id = s.existing_id AND NOT ${SUPPRESSED} AND ${CHANGES_CONTACT}`, [userId]);
   await client.query(`
     INSERT INTO list_contacts (user_id, list_id, contact_id, import_id)
     SELECT $1, $2, c.id, $3
-      FROM import_rows s JOIN contacts c ON c.user_id = $1 AND c.email = s.email
+      FROM import_rows s JOIN contacts c ON c.user_id = $1 AND c.id = s.existing_id
      WHERE NOT ${SUPPRESSED}
     ON CONFLICT (user_id, list_id, contact_id) DO NOTHING`, [userId, listId, importId]);
-  // the unique key skips existing emails: a NOT EXISTS here is planned as a nested loop over
-  // contacts when the table was empty, rescanning it as it grows (quadratic on a new installation)
   const created = await client.query(`
-    INSERT INTO contacts (user_id, email, first_name, last_name, custom_fields, tags, import_id)
-    SELECT $1, s.email, s.first_name, s.last_name, s.custom_fields, s.tags, $2
-      FROM import_rows s
-    ON CONFLICT (user_id, email) DO NOTHING`, [userId, importId]);
+    INSERT INTO contacts (user_id, id, email, first_name, last_name, custom_fields, tags, import_id) OVERRIDING SYSTEM VALUE
+    SELECT $1, s.new_id, s.email, s.first_name, s.last_name, s.custom_fields, s.tags, $2
+      FROM import_rows s WHERE s.existing_id IS NULL`, [userId, importId]);
   // Statistics that know the new contacts, before the list-size trigger joins them: its plan
   // is kept from its first run in this session, and one made while contacts was small
   // looks each new member up through all of the account's contacts.
   if ((created.rowCount ?? 0) >= FRESH_STATISTICS_ROWS) await client.query('ANALYZE contacts');
   await client.query(`
     INSERT INTO list_contacts (user_id, list_id, contact_id)
-    SELECT $1, $2, c.id FROM contacts c WHERE c.user_id = $1 AND c.import_id = $3`, [userId, listId, importId]);
+    SELECT $1, $2, s.new_id FROM import_rows s WHERE s.existing_id IS NULL`, [userId, listId]);
   return { created: created.rowCount ?? 0, updated: updated.rowCount ?? 0 };
 }
 

@@ -19,6 +19,9 @@ const file = (text: string) => ({ bytes: Buffer.from(text), fileId: null, filena
 const count = (userId: string, table: string) => db.primary.oneFirst(sql.type(z.object({ n: z.number() }))`
   SELECT count(*)::int AS n FROM ${sql.identifier([table])} WHERE user_id = ${userId}`);
 
+const listSize = (listId: bigint) => db.primary.oneFirst(sql.type(z.object({ contact_count: z.number() }))`
+  SELECT contact_count FROM lists WHERE id = ${listId}`);
+
 describe('importCsv (the import without Slack)', () => {
   it('imports a CSV buffer in one call and reports what it did', async () => {
     const userId = await createAccount(db.primary);
@@ -28,9 +31,21 @@ describe('importCsv (the import without Slack)', () => {
     expect(report).toMatchObject({ totalRows: 2002, newCount: 2000, updatedCount: 0, invalidCount: 1, duplicateCount: 1, suppressedCount: 0 });
     expect(report.rejected.map((r) => [r.line, r.reason])).toEqual([[2002, 'invalid'], [2003, 'duplicate']]);
     expect(await count(userId, 'list_contacts')).toBe(2000);
+    expect(await listSize(listId)).toBe(2000);
     const again = await importCsv(db, { userId, memberId: 'UBENCH' }, listId, file(csv));
     expect(again).toMatchObject({ newCount: 0, updatedCount: 0, unchangedCount: 2000 });
     expect(await count(userId, 'contacts')).toBe(2000);
+    expect(await listSize(listId)).toBe(2000);
+  });
+
+  it('keeps an import that created contacts from being deleted', async () => {
+    const userId = await createAccount(db.primary);
+    const listId = await createList(db.primary, userId);
+    const { importId } = await importCsv(db, { userId, memberId: 'U1' }, listId, file('email\nkept@example.com\n'));
+    const deleteImport = () => db.primary.query(sql.unsafe`DELETE FROM imports WHERE user_id = ${userId} AND id = ${importId}`);
+    await expect(deleteImport()).rejects.toThrow(/foreign key/i);
+    await db.primary.query(sql.unsafe`DELETE FROM contacts WHERE user_id = ${userId}`);
+    await expect(deleteImport()).resolves.toMatchObject({ rowCount: 1 });
   });
 
   it('lets only one import of an account run at a time', async () => {
