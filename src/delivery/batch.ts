@@ -6,7 +6,7 @@ import { classifySendError } from '../mail/smtp-errors.ts';
 import type { CampaignRef, Notice } from '../notify/notifier.ts';
 import { enforceSendingLimits } from '../jobs/auto-pause.ts';
 import { composeMessage, loadCampaignSource, type PreparedCampaign } from './compose.ts';
-import { tell, type DeliveryContext, type DispatchOptions } from './context.ts';
+import { batchLimit, tell, type DeliveryContext, type DispatchOptions } from './context.ts';
 import { accountPausedNotice, failedNotice, finishedNotice, quotaPausedNotice } from '../bot/views/delivery-report.ts';
 import { finishSending, stopSending } from './transitions.ts';
 
@@ -15,17 +15,21 @@ type Claim =
   | { kind: 'stopped' }
   | { kind: 'paused'; notice: Notice };
 
-/** A claimed batch whose messages are on their way (they share the turn's send slots). */
-type InFlight = { kind: 'sending'; claimed: number; outcomes: Promise<SendOutcome[]> };
+/**
+ * A claimed batch whose messages are on their way (they share the turn's send slots);
+ * `lastStarting` resolves once its second half is about to start.
+ */
+type InFlight = { kind: 'sending'; claimed: number; outcomes: Promise<SendOutcome[]>; lastStarting: Promise<void> };
 
 const MAX_RETRY_SECONDS = 3_600;
 
 /**
  * A campaign's turn: claims, sends and records batches while `more()` says so (at least
  * one), and finishes the campaign when nothing is left. The stages overlap: the next batch
- * is claimed while the current one is sent, and a sent batch is recorded while the next
- * one is sent, so the SMTP connections do not wait on PostgreSQL. At most `concurrency`
- * messages are in flight across the batches. Returns how many recipients were claimed.
+ * is claimed while the second half of the current one goes out (not sooner, so little of
+ * its lease is spent waiting), and a sent batch is recorded while the next one is sent, so the
+ * SMTP connections do not wait on PostgreSQL. At most `concurrency` messages are in flight
+ * across the batches. Returns how many recipients were claimed.
  */
 export async function sendTurn(context: DeliveryContext, ref: CampaignRef, more: () => boolean): Promise<number> {
   const source = await loadCampaignSource(context.db, ref);
@@ -45,13 +49,14 @@ export async function sendTurn(context: DeliveryContext, ref: CampaignRef, more:
     if (claim.kind !== 'claimed') return claim;
     if (claim.recipients.length === 0) return { kind: 'empty' };
     const sending = claim.recipients.filter((r) => r.status === 'sending');
-    return { kind: 'sending', claimed: claim.recipients.length, outcomes: Promise.all(sending.map((r) => slot(() => sendOne(context, prepared, r)))) };
+    return { kind: 'sending', claimed: claim.recipients.length, ...sendAll(sending, slot, context.options.concurrency, (r) => sendOne(context, prepared, r)) };
   };
 
   let claimed = 0;
   let batch = await claimAndSend(false);
   while (batch.kind === 'sending') {
     claimed += batch.claimed;
+    await batch.lastStarting;
     const next = more() && !recorder.failed() ? claimAndSend(true) : null;
     next?.catch(() => {}); // awaited below, after this batch's outcomes are recorded
     recorder.record(await batch.outcomes);
@@ -81,7 +86,7 @@ async function claimBatch(tx: CommonQueryMethods, ref: CampaignRef, prepared: Pr
     return pause(tx, ref, quotaPausedNotice(account.monthly_email_limit, counts.sent, counts.pending), 'monthly quota used up');
   }
   const recipients = await claimRecipients(tx, ref, {
-    limit: Math.min(options.batchSize, account.remaining),
+    limit: Math.min(batchLimit(options), account.remaining),
     leaseSeconds: options.leaseSeconds,
     messageIdDomain: prepared.messageIdDomain,
   });
@@ -174,6 +179,25 @@ function createSlots(limit: number) {
       else free += 1;
     }
   };
+}
+
+/** Sends every recipient through the slots; `lastStarting` resolves once half of them (or all but `concurrency`) have started. */
+function sendAll(
+  recipients: readonly ClaimedRecipient[],
+  slot: ReturnType<typeof createSlots>,
+  concurrency: number,
+  send: (recipient: ClaimedRecipient) => Promise<SendOutcome>,
+): { outcomes: Promise<SendOutcome[]>; lastStarting: Promise<void> } {
+  let waiting = recipients.length;
+  const headStart = Math.max(concurrency, Math.floor(recipients.length / 2));
+  const { promise: lastStarting, resolve } = Promise.withResolvers<void>();
+  if (waiting <= headStart) resolve();
+  const outcomes = Promise.all(recipients.map((recipient) => slot(() => {
+    waiting -= 1;
+    if (waiting <= headStart) resolve();
+    return send(recipient);
+  })));
+  return { outcomes, lastStarting };
 }
 
 /**

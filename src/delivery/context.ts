@@ -20,6 +20,8 @@ export type DispatchOptions = {
   retryBaseSeconds: number;
   /** messages per second per account (SMTP_ACCOUNT_RATE_PER_SECOND) */
   accountRatePerSecond?: number;
+  /** messages per second through the transport, all campaigns together (SMTP_RATE_PER_SECOND) */
+  ratePerSecond?: number;
   /** DELIVERED_ON=acceptance: a 'delivered' event with every 'sent' (no provider webhook reports deliveries) */
   deliveredOnAcceptance: boolean;
   /** SCHEDULE_GRACE_MINUTES: a campaign overdue by more (Herald was down) is held for a person to confirm */
@@ -27,7 +29,7 @@ export type DispatchOptions = {
 };
 
 export const DEFAULT_DISPATCH_OPTIONS: DispatchOptions = {
-  batchSize: 50,
+  batchSize: 200,
   leaseSeconds: 300,
   concurrency: 5,
   maxAttempts: 5,
@@ -35,6 +37,15 @@ export const DEFAULT_DISPATCH_OPTIONS: DispatchOptions = {
   deliveredOnAcceptance: true,
   scheduleGraceMinutes: DEFAULT_SCHEDULE_GRACE_MINUTES,
 };
+
+/**
+ * Recipients per claim: the batch size, or fewer when the send rate could not get a batch
+ * out (after the head start the next one gets) well within the lease.
+ */
+export function batchLimit(options: DispatchOptions): number {
+  const rate = Math.min(options.ratePerSecond ?? Infinity, options.accountRatePerSecond ?? Infinity);
+  return Math.max(1, Math.min(options.batchSize, Math.floor((rate * options.leaseSeconds) / 3)));
+}
 
 export type DeliveryDeps = {
   db: DatabasePool;

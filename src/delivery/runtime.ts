@@ -62,6 +62,7 @@ export async function createDeliveryRuntime(services: Services): Promise<Deliver
         },
         {
           accountRatePerSecond: config.SMTP_ACCOUNT_RATE_PER_SECOND,
+          ratePerSecond: config.SMTP_RATE_PER_SECOND,
           deliveredOnAcceptance: config.DELIVERED_ON === 'acceptance',
           scheduleGraceMinutes: config.SCHEDULE_GRACE_MINUTES,
         },

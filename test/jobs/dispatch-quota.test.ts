@@ -78,6 +78,23 @@ describe('monthly quota', () => {
   });
 });
 
+describe('send rate', () => {
+  it('claims no more recipients than the account rate sends well within the lease', async () => {
+    // 30 messages a second per account and 1-second leases: 10 a claim (a third of the lease), not 25
+    const slow = await startDeliveryHarness(db, sink.url(), { batchSize: 25, leaseSeconds: 1, accountRatePerSecond: 30 });
+    try {
+      const { ref, received } = await campaignTo(25);
+      await slow.dispatcher.runRound();
+      expect(received()).toBe(10);
+      expect(await recipientCounts(db.primary, ref)).toEqual({ sent: 10, pending: 15 });
+      expect(await slow.sendUntilSettled(ref)).toBe('sent');
+      expect(await recipientCounts(db.primary, ref)).toEqual({ sent: 25 });
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe('account and campaign status', () => {
   it('an account whose subscription is not active sends nothing; the campaign pauses and says why', async () => {
     const { ref, received } = await campaignTo(5, { status: 'past_due' });
