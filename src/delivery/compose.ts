@@ -1,11 +1,12 @@
 import { findCampaign, findSenderSettings, type Campaign, type SenderSettings } from '../db/campaigns.ts';
 import { ensureCampaignLinks } from '../db/links.ts';
 import type { DatabasePool } from '../db/pool.ts';
-import { findLinks, rewriteLinks } from '../mail/links.ts';
+import { findLinks, isTrackable, rewriteLinks } from '../mail/links.ts';
 import { beforeBodyEnd } from '../mail/html-text.ts';
 import { messageIdDomain, type OutgoingMessage } from '../mail/message.ts';
 import { compileCampaign, personalise, type CompiledCampaign, type MergeContact } from '../mail/render.ts';
 import type { CampaignRef } from '../notify/notifier.ts';
+import type { TokenClaims } from '../tracking/tokens.ts';
 import type { TrackingUrls } from '../tracking/urls.ts';
 
 /** A campaign ready to be personalised: templates compiled once, links registered as they are met. */
@@ -79,11 +80,7 @@ export async function composeMessage(context: ComposeContext, campaign: Prepared
   const claims = { userId: campaign.ref.userId, campaignId: campaign.ref.campaignId, contactId: recipient.contactId };
   const unsubscribeUrl = context.urls.unsubscribe(claims);
   const personal = personalise(campaign.compiled, recipient, unsubscribeUrl);
-  await registerLinks(context, campaign, personal.html);
-  const tracked = rewriteLinks(personal.html, (url) => {
-    const linkId = campaign.linkIds.get(url);
-    return linkId === undefined ? null : context.urls.click(claims, linkId);
-  });
+  const tracked = await trackLinks(context, campaign, claims, personal.html);
   return {
     from: campaign.from,
     replyTo: campaign.replyTo,
@@ -95,6 +92,21 @@ export async function composeMessage(context: ComposeContext, campaign: Prepared
     unsubscribeUrl,
     unsubscribeMailto: context.unsubscribeMailto,
   };
+}
+
+/** The HTML with its links rewritten, registering them first when one is met for the first time (links need not be found twice per message). */
+async function trackLinks(context: ComposeContext, campaign: PreparedCampaign, claims: TokenClaims, html: string): Promise<string> {
+  let unknown = false;
+  const rewrite = () => rewriteLinks(html, (url) => {
+    const linkId = campaign.linkIds.get(url);
+    if (linkId !== undefined) return context.urls.click(claims, linkId);
+    unknown ||= !url.startsWith(`${context.urls.base}/`) && isTrackable(url);
+    return null;
+  });
+  const tracked = rewrite();
+  if (!unknown) return tracked;
+  await registerLinks(context, campaign, html);
+  return rewrite();
 }
 
 async function registerLinks(context: ComposeContext, campaign: PreparedCampaign, html: string): Promise<void> {
