@@ -4,7 +4,7 @@ import type { CampaignRef } from '../../src/notify/notifier.ts';
 import { openTestDatabase } from './db.ts';
 import { campaignRow, CARD_CHANNEL, seedAccount, seedCampaign, seedContacts, seedList, TEST_SECRET } from './delivery.ts';
 import { startFakeSlack } from './fake-slack.ts';
-import { startSmtpSink } from './smtp-sink.ts';
+import { startSmtpSink, type SinkScript } from './smtp-sink.ts';
 
 export type Exit = { code: number | null; signal: NodeJS.Signals | null; stderr: string };
 export type DispatcherProcess = {
@@ -19,9 +19,9 @@ export type DispatcherProcess = {
  * A database, an SMTP sink and a fake Slack for dispatchers running as processes of their
  * own (test/jobs/dispatcher-child.ts, started with this process's Node binary).
  */
-export async function startProcessFixture() {
+export async function startProcessFixture(script: SinkScript = {}) {
   const db = await openTestDatabase();
-  const sink = await startSmtpSink({ parse: false });
+  const sink = await startSmtpSink({ parse: false, ...script });
   const slack = await startFakeSlack();
   return {
     db,

@@ -21,6 +21,8 @@ export type SinkScript = {
   rcpt?: (address: string) => { code: number; message: string } | undefined;
   /** true: read the message, then close the connection without a reply */
   dropAfterData?: (address: string) => boolean;
+  /** holds the reply to a message (the client waits for it) until the promise resolves */
+  hold?: (message: { to: string; ehlo: string }) => Promise<void>;
   parse?: boolean;
 };
 
@@ -45,11 +47,12 @@ export async function startSmtpSink(script: SinkScript = {}) {
       const to = session.envelope.rcptTo.map((r) => r.address).join(',');
       const parsing = script.parse === false ? drain(stream) : simpleParser(stream);
       parsing.then(
-        (mail) => {
+        async (mail) => {
           if (script.dropAfterData?.(to)) {
             dropped.push(to);
             return destroyConnection(server, session);
           }
+          await script.hold?.({ to, ehlo: session.hostNameAppearsAs });
           received.push({
             to,
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',

@@ -51,8 +51,10 @@ await once(lines, 'line');
 lines.close();
 process.stdin.destroy();
 
+// what the dispatch job runs every few seconds, more often
 while (!(await settled())) {
-  if ((await dispatcher.runRound()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  await dispatcher.runUntilIdle();
+  await new Promise((resolve) => setTimeout(resolve, 50));
 }
 await transport.close();
 await db.close();
