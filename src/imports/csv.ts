@@ -93,6 +93,87 @@ function splitPlain(text: string, delimiter: string): Records | null {
   return { records, lines };
 }
 
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Where the quoted value opening at `open` closes ("" is a quote inside it), or -1 when it never does. */
+function closingQuote(text: string, open: number): number {
+  let from = open + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0 || text.charCodeAt(quote + 1) !== QUOTE) return quote;
+    from = quote + 2;
+  }
+}
+
+function occurrences(text: string, char: string, start = 0, end = text.length): number {
+  let count = 0;
+  for (let at = text.indexOf(char, start); at >= 0 && at < end; at = text.indexOf(char, at + 1)) count += 1;
+  return count;
+}
+
+type RecordRead = { record: string[]; end: number; newlines: number };
+
+/** The record starting at `start`, up to its line end; null when it is not quoted the usual way. */
+function readRecord(text: string, start: number, separator: number): RecordRead | null {
+  const record: string[] = [];
+  let at = start;
+  let newlines = 0;
+  for (;;) {
+    if (text.charCodeAt(at) === QUOTE) {
+      const close = closingQuote(text, at);
+      if (close < 0) return null;
+      const raw = text.slice(at + 1, close);
+      record.push(raw.includes('"') ? raw.replaceAll('""', '"') : raw);
+      newlines += occurrences(text, '\n', at, close);
+      at = close + 1;
+      const next = text.charCodeAt(at);
+      if (at < text.length && next !== separator && next !== LF && next !== CR) return null;
+    } else {
+      let end = at;
+      for (let char = text.charCodeAt(end); end < text.length && char !== separator && char !== LF && char !== CR; char = text.charCodeAt(++end)) {
+        if (char === QUOTE) return null;
+      }
+      record.push(text.slice(at, end));
+      at = end;
+    }
+    if (at >= text.length || text.charCodeAt(at) !== separator) return { record, end: at, newlines };
+    at += 1;
+  }
+}
+
+/**
+ * Quoted CSV in one pass, when it is written the usual way: quotes around whole values
+ * ("" for a quote inside), newlines inside them, \n or \r\n line ends throughout. The same
+ * records as the general parser (and the right line numbers where a quoted value holds a
+ * \r\n, which csv-parse counts as two lines); anything else (a quote inside an unquoted
+ * value, text after a closing quote, a quote never closed, mixed or lone \r line ends)
+ * returns null, and the general parser reads the file, with its error messages.
+ */
+function splitQuoted(text: string, delimiter: string): Records | null {
+  const crs = occurrences(text, '\r');
+  if (crs > 0 && (crs !== occurrences(text, '\n') || /\r(?!\n)/.test(text))) return null;
+  const records: string[][] = [];
+  const lines: number[] = [];
+  let at = 0;
+  let line = 1;
+  while (at < text.length && records.length <= MAX_IMPORT_ROWS + 1) {
+    const first = text.charCodeAt(at);
+    if (first !== LF && first !== CR) {
+      const read = readRecord(text, at, delimiter.charCodeAt(0));
+      if (!read) return null;
+      records.push(read.record);
+      lines.push(line);
+      line += read.newlines;
+      at = read.end;
+    }
+    at += text.charCodeAt(at) === CR ? 2 : 1;
+    line += 1;
+  }
+  return { records, lines };
+}
+
 function parseQuoted(text: string, delimiter: string): Records {
   try {
     const parsed = parse(text, { delimiter, info: true, relax_column_count: true, skip_empty_lines: true, to: MAX_IMPORT_ROWS + 2 }) as unknown as
@@ -114,7 +195,7 @@ export function readCsv(bytes: Buffer): ParsedCsv {
   const { text, encoding } = decodeCsv(bytes);
   if (text.trim() === '') throw new UserError('The file is empty. Export your contacts with a header row and at least one contact.');
   const delimiter = detectDelimiter(text);
-  const { records, lines } = splitPlain(text, delimiter) ?? parseQuoted(text, delimiter);
+  const { records, lines } = splitPlain(text, delimiter) ?? splitQuoted(text, delimiter) ?? parseQuoted(text, delimiter);
   const [header, ...rows] = records;
   if (!header || rows.length === 0) throw new UserError('The file has a header row but no contacts.');
   if (rows.length > MAX_IMPORT_ROWS) throw new UserError(`The file has more than ${MAX_IMPORT_ROWS.toLocaleString('en-US')} rows. Split it into smaller files.`);

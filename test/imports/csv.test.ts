@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.ts';
 import { decodeCsv, detectDelimiter, MAX_IMPORT_BYTES, readCsv } from '../../src/imports/csv.ts';
@@ -46,14 +47,37 @@ describe('rejected rows file', () => {
   });
 });
 
-describe('files without quotes', () => {
-  it('read exactly as the general parser reads them', () => {
+/** What csv-parse, the general parser, reads: records and the line each starts on. */
+function generalParse(text: string, delimiter: string) {
+  const parsed = parse(text, { delimiter, info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as
+    Array<{ record: string[]; info: { lines: number } }>;
+  return { records: parsed.map((entry) => entry.record), lines: parsed.map((entry) => entry.info.lines - (entry.record.join('').split('\n').length - 1)) };
+}
+
+describe('files read without the general parser', () => {
+  it('read exactly as the general parser reads them, with quotes or without', () => {
     const plain = 'email;name\r\n\r\na@x.io;Ann;extra\r\nb@x.io\r\n\r\n   \r\nc@x.io;Cé\r\n';
-    const quoted = `${plain}"d@x.io";"Dee"\r\n`;
-    const fast = readCsv(Buffer.from(plain));
-    const general = readCsv(Buffer.from(quoted));
-    expect(fast.rows).toEqual(general.rows.slice(0, -1));
-    expect(fast.lines).toEqual(general.lines.slice(0, -1));
-    expect(fast).toMatchObject({ delimiter: ';', headers: ['email', 'name'], lines: [3, 4, 6, 7] });
+    const quoted = [
+      `${plain}"d@x.io";"Dee"\r\n`,
+      'email,tags,notes\n"a@x.io","vip,beta","said ""hi"""\n\nb@x.io,,"two\nlines"\n"",x,\nc@x.io,"",last',
+      'email|tags\r\n"a@x.io"|"x|y"\r\n\r\n"b@x.io"|"b"\r\n',
+    ];
+    for (const text of [plain, ...quoted]) {
+      const fast = readCsv(Buffer.from(text));
+      const general = generalParse(text, fast.delimiter);
+      expect([general.records[0]!.map((name) => name.trim()), ...general.records.slice(1)]).toEqual([fast.headers, ...fast.rows]);
+      expect(general.lines.slice(1)).toEqual(fast.lines);
+    }
+    expect(readCsv(Buffer.from(plain))).toMatchObject({ delimiter: ';', headers: ['email', 'name'], lines: [3, 4, 6, 7] });
+    // csv-parse counts a \r\n inside a quoted value as two lines
+    expect(readCsv(Buffer.from('email,notes\r\na@x.io,"multi\r\nline"\r\nb@x.io,b\r\n'))).toMatchObject({
+      rows: [['a@x.io', 'multi\r\nline'], ['b@x.io', 'b']], lines: [2, 4],
+    });
+  });
+
+  it('leave files quoted another way to the general parser and its errors', () => {
+    expect(() => readCsv(Buffer.from('email,notes\na@x.io,say "hi"\n'))).toThrow(new UserError('The file could not be read as CSV (line 2): Invalid Opening Quote.'));
+    expect(() => readCsv(Buffer.from('email,notes\na@x.io,"hi" there\n'))).toThrow(/The file could not be read as CSV \(line 2\)/);
+    expect(() => readCsv(Buffer.from('email,notes\na@x.io,"never closed\n'))).toThrow(/A quoted value is never closed/);
   });
 });
