@@ -2,6 +2,8 @@
 -- The stats trigger also counts human clicks per link (campaign_links.clicks, matched by the
 -- event's link_url, unique per campaign): whatever path stores click events — the tracking
 -- buffer's COPY, an INSERT — the link counters follow, in the same statement.
+-- contacts.last_engaged_at moves only when an engagement is over an hour later than the one
+-- stored.
 
 CREATE OR REPLACE FUNCTION email_events_apply_stats() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -79,14 +81,16 @@ BEGIN
            GROUP BY user_id, campaign_id) d
    WHERE c.user_id = d.user_id AND c.id = d.campaign_id;
 
-  -- last_engaged_at: the latest human open or click of each contact
+  -- last_engaged_at: the latest human open or click of each contact, kept to the hour. It
+  -- feeds "engaged within N days" segments; rewriting the (wide, GIN-indexed) contact row
+  -- on every repeated open would make that the costliest write of ingestion.
   UPDATE contacts c SET last_engaged_at = e.at
     FROM (SELECT user_id, contact_id, max(created_at) AS at
             FROM new_events
            WHERE event_type IN ('opened', 'clicked') AND (metadata->>'machine')::boolean IS NOT TRUE
            GROUP BY user_id, contact_id) e
    WHERE c.user_id = e.user_id AND c.id = e.contact_id
-     AND (c.last_engaged_at IS NULL OR c.last_engaged_at < e.at);
+     AND (c.last_engaged_at IS NULL OR c.last_engaged_at < e.at - interval '1 hour');
 
   -- human clicks per link (after the campaigns are locked, so flushes of one campaign meet
   -- its links in the same order)

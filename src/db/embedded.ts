@@ -48,6 +48,8 @@ type StartOptions = {
   persistent: boolean;
   /** Test-only: trade durability for speed. */
   fast?: boolean;
+  /** More server settings, e.g. { shared_buffers: '1GB' } */
+  settings?: Record<string, string>;
 };
 
 /**
@@ -74,7 +76,10 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
     persistent: options.persistent,
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...durability],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...durability,
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     onLog: () => {},
     onError: () => {},
   });

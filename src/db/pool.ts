@@ -33,9 +33,9 @@ export function createDatabasePool(url: string, options: PoolOptions = {}): Prom
   });
 }
 
-/** Plain pg pool for COPY bulk loads (Slonik has no COPY). */
+/** Plain pg pool for COPY bulk loads (Slonik has no COPY): imports, and the tracking event buffer's lanes. */
 export function createCopyPool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000 });
   // An idle connection the server closed (restart, database dropped) is emitted here; the
   // pool has already discarded it. Without a listener the error would crash the process.
   pool.on('error', () => {});

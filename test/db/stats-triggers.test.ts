@@ -161,6 +161,22 @@ describe('campaign stats triggers', () => {
     expect(byId.get(contacts[1]!)).toBe(new Date(Date.UTC(2026, 10, 2, 12, 6)).toISOString());
     expect(byId.get(contacts[5]!)).toBeNull(); // machine open only
   });
+
+  it('moves last_engaged_at only for an engagement over an hour after the stored one', async () => {
+    const { userId, campaignId, contacts, rows } = await scenario();
+    const openAt = (hour: number, minute: number) =>
+      ({ ...rows[0]!, contact_id: String(contacts[2]), event_type: 'opened' as const, bounce_type: null, metadata: '{}',
+         created_at: new Date(Date.UTC(2026, 10, 2, hour, minute)).toISOString() });
+    const lastEngaged = () => db.primary.oneFirst(sql.type(z.object({ last_engaged_at: z.date().nullable() }))`
+      SELECT last_engaged_at FROM contacts WHERE user_id = ${userId} AND id = ${contacts[2]!}`);
+    await db.primary.query(insertEvents([openAt(12, 0)]));
+    expect(await lastEngaged()).toEqual(new Date(Date.UTC(2026, 10, 2, 12, 0)));
+    await db.primary.query(insertEvents([openAt(12, 40)]));
+    expect(await lastEngaged()).toEqual(new Date(Date.UTC(2026, 10, 2, 12, 0)));
+    await db.primary.query(insertEvents([openAt(13, 30)]));
+    expect(await lastEngaged()).toEqual(new Date(Date.UTC(2026, 10, 2, 13, 30)));
+    expect((await stats(userId, campaignId)).emails_opened).toBe(1);
+  });
 });
 
 describe('list contact_count trigger', () => {

@@ -3,7 +3,7 @@ import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ingestEvents, INGEST_CHUNK, type NewEvent } from '../../src/db/events.ts';
-import { createEventBuffer } from '../../src/tracking/event-buffer.ts';
+import { createEventBuffer, laneOf } from '../../src/tracking/event-buffer.ts';
 import { openTestDatabase } from '../helpers/db.ts';
 import { addRecipients, createAccount, createCampaign, createContacts } from '../helpers/fixtures.ts';
 import { until } from '../helpers/slack-sign.ts';
@@ -61,5 +61,19 @@ describe('tracking event ingestion', () => {
     await buffer.stop();
     expect(await writes(campaign)).toBe(2);
     expect(await stats(campaign)).toEqual({ emails_opened: 10, events: 180n });
+  });
+
+  it('shares accounts out between lanes: one transaction a lane, each account in one of them', async () => {
+    const campaigns: Array<Awaited<ReturnType<typeof campaignWith>>> = [];
+    const inLane = (lane: number) => campaigns.filter((c) => laneOf(c.userId, 2) === lane).length;
+    while (inLane(0) < 3 || inLane(1) < 3) campaigns.push(await campaignWith(5));
+    const buffer = createEventBuffer(db, pino({ level: 'silent' }), { maxEvents: 10_000, intervalMs: 60_000, lanes: 2 });
+    for (const campaign of campaigns) for (const event of opens(campaign, 20)) buffer.record(event);
+    await buffer.stop();
+    for (const campaign of campaigns) expect(await stats(campaign)).toEqual({ emails_opened: 5, events: 20n });
+    for (const campaign of campaigns) expect(await writes(campaign)).toBe(1);
+    const total = await db.primary.oneFirst(sql.type(z.object({ n: z.number() }))`
+      SELECT count(DISTINCT xmin::text)::int AS n FROM email_events WHERE user_id = ANY(${sql.array(campaigns.map((c) => c.userId), 'uuid')})`);
+    expect(total).toBe(2);
   });
 });
