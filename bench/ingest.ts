@@ -10,12 +10,14 @@ import { createAccount, createCampaign, createContacts } from './seed.ts';
 
 /**
  * Herald: tracking events through the real ingestion path: recorded into the event buffer
- * (src/tracking/event-buffer.ts) as the tracking routes do, flushed as multi-row INSERTs
- * with the statement-level stats trigger maintaining recipients, campaigns, contacts and
- * link clicks.
+ * (src/tracking/event-buffer.ts) as the tracking routes do, flushed by its lanes (two
+ * connections, accounts shared out between them) as one COPY per chunk of up to 5,000
+ * events, with the statement-level stats trigger maintaining recipients, campaigns,
+ * contacts and link clicks.
  *
- * Baseline: the same rows COPYed into email_events with the stats trigger disabled
- * (ALTER TABLE email_events DISABLE TRIGGER USER); foreign key checks stay on.
+ * Baseline: the same rows COPYed into email_events in one statement on one connection with
+ * the stats trigger disabled (ALTER TABLE email_events DISABLE TRIGGER USER); foreign key
+ * checks stay on.
  *
  * Both start every round from the same state: no events, counters and recipient flags at zero.
  */
