@@ -5,7 +5,7 @@ import { createDeliveryContext, type DeliveryDeps, type DispatchOptions } from '
 import { startDueCampaigns } from './start.ts';
 
 /** How long a campaign keeps the dispatcher before the next one's turn (batches in hand are finished). */
-const TURN_MILLIS = 2_000;
+const TURN_MILLIS = 5_000;
 
 export type Dispatcher = {
   /** One pass: start due campaigns, expire leases, one batch of every sending campaign. Returns the work done. */
