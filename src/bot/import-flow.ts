@@ -79,7 +79,7 @@ export async function recountImport(services: Services, client: WebClient, actor
 function progressPoster(client: WebClient, message: { channel: string; ts: string }, total: number) {
   let chain: Promise<unknown> = Promise.resolve();
   let progressTs: string | undefined;
-  let lastQuarter = -1;
+  let lastStep: number | 'saving' = -1;
   const show = (progress: Progress) => {
     const text = importProgressMessage(progress).text;
     chain = chain.then(async () => {
@@ -90,9 +90,10 @@ function progressPoster(client: WebClient, message: { channel: string; ts: strin
   return {
     onProgress(progress: Progress) {
       if (total < PROGRESS_FROM_ROWS) return;
-      const quarter = progress.phase === 'saving' ? 4 : Math.floor((progress.done / total) * 4);
-      if (quarter === lastQuarter) return;
-      lastQuarter = quarter;
+      // each quarter of the rows read, then saving
+      const step = progress.phase === 'saving' ? 'saving' : Math.floor((progress.done / total) * 4);
+      if (step === lastStep) return;
+      lastStep = step;
       show(progress);
     },
     settled: () => chain,

@@ -58,31 +58,40 @@ function csvLine(row: ImportRow): string {
 
 const BATCH = 1000;
 
-function* csvBatches(rows: readonly ImportRow[], onRows?: (copied: number) => void): Generator<string> {
-  for (let start = 0; start < rows.length; start += BATCH) {
-    let chunk = '';
-    const end = Math.min(start + BATCH, rows.length);
-    for (let i = start; i < end; i++) chunk += csvLine(rows[i] as ImportRow);
-    yield chunk;
-    onRows?.(end);
+function* csvBatches(rows: Iterable<ImportRow>, staged: { count: number }, onRows?: (copied: number) => void): Generator<string> {
+  let chunk = '';
+  for (const row of rows) {
+    chunk += csvLine(row);
+    staged.count += 1;
+    if (staged.count % BATCH === 0) {
+      yield chunk;
+      chunk = '';
+      onRows?.(staged.count);
+    }
   }
+  if (chunk === '') return;
+  yield chunk;
+  onRows?.(staged.count);
 }
 
 /**
- * Creates the staging table and COPYs the rows in; `onRows` hears how many are in so far.
- * Each row draws the id it gets if it becomes a new contact (existing_id marks the others
- * when merging): new contacts and their memberships then come straight from this table.
+ * Creates the staging table and COPYs the rows in, as they come; `onRows` hears how many
+ * are in so far. Returns how many were staged. Each row draws the id it gets if it becomes
+ * a new contact (existing_id marks the others when merging): new contacts and their
+ * memberships then come straight from this table.
  */
-export async function stageRows(client: pg.PoolClient, rows: readonly ImportRow[], onRows?: (copied: number) => void): Promise<void> {
+export async function stageRows(client: pg.PoolClient, rows: Iterable<ImportRow>, onRows?: (copied: number) => void): Promise<number> {
   await client.query(`
     CREATE TEMP TABLE import_rows (line int NOT NULL, email text NOT NULL, first_name text, last_name text,
                                    custom_fields jsonb NOT NULL, tags text[] NOT NULL,
                                    new_id bigint NOT NULL DEFAULT nextval('contacts_id_seq'),
                                    existing_id bigint) ON COMMIT DROP`);
-  await pipeline(Readable.from(csvBatches(rows, onRows)),
+  const staged = { count: 0 };
+  await pipeline(Readable.from(csvBatches(rows, staged, onRows)),
     client.query(copyFrom('COPY import_rows (line, email, first_name, last_name, custom_fields, tags) FROM STDIN WITH (FORMAT csv)')));
   // a temp table has no statistics: without them the planner picks nested loops over 200k rows
   await client.query('ANALYZE import_rows');
+  return staged.count;
 }
 
 /** Whether a staged row would change the live contact it matches (the merge rules of upsertContact). */

@@ -7,7 +7,7 @@ import type { Database } from '../db/pool.ts';
 import { UserError } from '../errors.ts';
 import { readCsv, type ParsedCsv } from './csv.ts';
 import { mappingProblem, suggestMapping, type Mapping } from './mapping.ts';
-import { contactRows, type ImportRow, type Rejection } from './rows.ts';
+import { contactRows, type ContactRows, type Rejection } from './rows.ts';
 
 export type ImportFile = { bytes: Buffer; fileId: string | null; filename: string | null };
 export type Importer = Pick<Actor, 'userId' | 'memberId'>;
@@ -31,14 +31,14 @@ const STORED_REJECTIONS = 10_000;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const byLine = (a: Rejection, b: Rejection) => a.line - b.line;
 
-function countsOf(rows: readonly ImportRow[], rejected: readonly Rejection[], merged: { newRows: number; updatedRows: number; suppressedRows: number }): ImportCounts {
+function countsOf(staged: number, rejected: readonly Rejection[], merged: { newRows: number; updatedRows: number; suppressedRows: number }): ImportCounts {
   const invalidCount = rejected.filter((r) => r.reason === 'invalid').length;
   const duplicateCount = rejected.filter((r) => r.reason === 'duplicate').length;
   return {
-    totalRows: rows.length + invalidCount + duplicateCount,
+    totalRows: staged + invalidCount + duplicateCount,
     newCount: merged.newRows,
     updatedCount: merged.updatedRows,
-    unchangedCount: rows.length - merged.newRows - merged.updatedRows - merged.suppressedRows,
+    unchangedCount: staged - merged.newRows - merged.updatedRows - merged.suppressedRows,
     invalidCount,
     duplicateCount,
     suppressedCount: merged.suppressedRows,
@@ -61,11 +61,12 @@ export async function previewImport(
   const mapping = options.mapping ?? suggestMapping(csv.headers);
   const problem = mappingProblem(mapping);
   const { rows, rejected } = problem ? { rows: [], rejected: [] } : contactRows(csv, mapping);
-  const { merged, suppressed } = await inCopyTransaction(db.copy, async (client) => {
-    await stageRows(client, rows);
-    return { merged: await stagedCounts(client, importer.userId), suppressed: await suppressedRows(client, importer.userId, PREVIEW_REJECTIONS) };
-  }, false);
-  const counts = countsOf(rows, rejected, merged);
+  const { staged, merged, suppressed } = await inCopyTransaction(db.copy, async (client) => ({
+    staged: await stageRows(client, rows),
+    merged: await stagedCounts(client, importer.userId),
+    suppressed: await suppressedRows(client, importer.userId, PREVIEW_REJECTIONS),
+  }), false);
+  const counts = countsOf(staged, rejected, merged);
   const importId = options.importId ?? (await insertImport(db.primary, {
     userId: importer.userId, listId, createdBy: importer.memberId, fileId: file.fileId, filename: file.filename, sha256: sha256(file.bytes), mapping,
   }));
@@ -98,9 +99,9 @@ export async function confirmImport(
   if (record.file_sha256 !== sha256(file.bytes)) throw new UserError('The file changed since the preview. Run `/herald import` again.');
   const problem = mappingProblem(mapping);
   if (problem) throw new UserError(problem);
-  const { rows, rejected } = contactRows(readCsv(file.bytes), mapping);
+  const csv = readCsv(file.bytes);
   await claim(db, importer.userId, importId);
-  return runClaimed(db, importer.userId, { importId, listId: record.list_id }, rows, rejected, onProgress);
+  return runClaimed(db, importer.userId, { importId, listId: record.list_id }, { ...contactRows(csv, mapping), total: csv.rows.length }, onProgress);
 }
 
 /**
@@ -118,12 +119,11 @@ export async function importCsv(
   const mapping = suggestMapping(csv.headers);
   const problem = mappingProblem(mapping);
   if (problem) throw new UserError(problem);
-  const { rows, rejected } = contactRows(csv, mapping);
   const importId = await insertImport(db.primary, {
     userId: importer.userId, listId, createdBy: importer.memberId, fileId: file.fileId, filename: file.filename, sha256: sha256(file.bytes), mapping,
   });
   await claim(db, importer.userId, importId);
-  return runClaimed(db, importer.userId, { importId, listId }, rows, rejected, onProgress);
+  return runClaimed(db, importer.userId, { importId, listId }, { ...contactRows(csv, mapping), total: csv.rows.length }, onProgress);
 }
 
 async function claim(db: Database, userId: string, importId: bigint): Promise<void> {
@@ -142,20 +142,21 @@ async function runClaimed(
   db: Database,
   userId: string,
   target: { importId: bigint; listId: bigint },
-  rows: readonly ImportRow[],
-  rejected: readonly Rejection[],
+  file: ContactRows & { total: number },
   onProgress?: (progress: Progress) => void,
 ): Promise<ImportReport> {
+  const { rows, rejected, total } = file;
   try {
     return await inCopyTransaction(db.copy, async (client) => {
       const capacity = await lockCapacity(client, userId);
-      await stageRows(client, rows, (done) => onProgress?.({ phase: 'loading', done, total: rows.length }));
+      // rows are validated as they are staged: rejections so far + rows in = rows read
+      const count = await stageRows(client, rows, (done) => onProgress?.({ phase: 'loading', done: done + rejected.length, total }));
       const staged = await stagedCounts(client, userId);
       if (capacity.live_contacts + staged.newRows > capacity.contact_limit) throw overLimit(staged.newRows, capacity);
-      onProgress?.({ phase: 'saving', done: rows.length, total: rows.length });
+      onProgress?.({ phase: 'saving', done: count, total: count });
       const merged = await mergeIntoList(client, { userId, ...target });
-      const allRejected = [...rejected, ...(await suppressedRows(client, userId, rows.length))].sort(byLine);
-      const counts = countsOf(rows, rejected, { newRows: merged.created, updatedRows: merged.updated, suppressedRows: staged.suppressedRows });
+      const allRejected = [...rejected, ...(await suppressedRows(client, userId, count))].sort(byLine);
+      const counts = countsOf(count, rejected, { newRows: merged.created, updatedRows: merged.updated, suppressedRows: staged.suppressedRows });
       await completeImport(client, userId, target.importId, { ...counts, errors: allRejected.slice(0, STORED_REJECTIONS) });
       return { importId: target.importId, ...counts, rejected: allRejected };
     });

@@ -35,11 +35,24 @@ function splitName(full: string | null): [string | null, string | null] {
   return space < 0 ? [full, null] : [full.slice(0, space), full.slice(space + 1).trim() || null];
 }
 
+export type ContactRows = {
+  /** One pass over the file's rows: the contacts to import, validated as they are read. */
+  rows: Generator<ImportRow>;
+  /** Rows rejected so far: complete once `rows` has been read to the end. */
+  rejected: Rejection[];
+};
+
 /**
  * CSV rows → contacts to import. Rows without a valid email are rejected as invalid, a
- * repeated email as a duplicate of its first line; everything else is kept.
+ * repeated email as a duplicate of its first line; everything else is kept. Lazy, so an
+ * import validates rows while the ones before them are already on their way to PostgreSQL.
  */
-export function contactRows(csv: ParsedCsv, mapping: Mapping): { rows: ImportRow[]; rejected: Rejection[] } {
+export function contactRows(csv: ParsedCsv, mapping: Mapping): ContactRows {
+  const rejected: Rejection[] = [];
+  return { rows: acceptedRows(csv, mapping, rejected), rejected };
+}
+
+function* acceptedRows(csv: ParsedCsv, mapping: Mapping, rejected: Rejection[]): Generator<ImportRow> {
   const column = (target: string) => mapping.find((entry) => entry.target === target)?.column;
   const emailAt = column('email');
   const firstAt = column('first_name');
@@ -48,8 +61,6 @@ export function contactRows(csv: ParsedCsv, mapping: Mapping): { rows: ImportRow
   const tagsAt = column('tags');
   const fields = mapping.filter((entry) => entry.target === 'field' && entry.key).map((entry) => [entry.column, entry.key as string] as const);
   const firstLineOf = new Map<string, number>();
-  const rows: ImportRow[] = [];
-  const rejected: Rejection[] = [];
   for (const [index, record] of csv.rows.entries()) {
     const line = csv.lines[index] ?? index + 2;
     const raw = emailAt === undefined ? '' : (record[emailAt] ?? '').trim();
@@ -70,14 +81,13 @@ export function contactRows(csv: ParsedCsv, mapping: Mapping): { rows: ImportRow
       const value = clip(record[at], VALUE_MAX);
       if (value !== null) customFields[key] = value;
     }
-    rows.push({
+    yield {
       line,
       email,
       firstName: (firstAt === undefined ? null : clip(record[firstAt], NAME_MAX)) ?? splitFirst,
       lastName: (lastAt === undefined ? null : clip(record[lastAt], NAME_MAX)) ?? splitLast,
       customFields,
       tags: tagsAt === undefined ? [] : parseTags(record[tagsAt] ?? ''),
-    });
+    };
   }
-  return { rows, rejected };
 }
