@@ -152,9 +152,12 @@ describe('the sandbox walkthrough', () => {
     await page.bringToFront();
     expect(await (await postedStats()).innerText()).toMatch(/Unsubscribes\s*1/);
 
-    // the campaign's thread tells the story
-    await card().locator('.thread-link').click();
-    await page.locator('#thread-messages .msg').first().waitFor();
+    // the campaign's thread tells the story (clicked again if a card refresh re-rendered the timeline under the click)
+    const threadShown = async () => {
+      await card().locator('.thread-link').click();
+      return page.locator('#thread-messages .msg').first().waitFor({ timeout: 5_000 }).then(() => true, () => false);
+    };
+    await expect.poll(threadShown, { timeout: 60_000, interval: 500 }).toBe(true);
     await screenshot('campaign-thread');
   }, 240_000);
 });
