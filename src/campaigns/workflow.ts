@@ -103,20 +103,20 @@ function requireMayApprove(actor: Actor, campaign: Campaign): void {
 export type ApprovalReview = { campaign: Campaign; preflight: Preflight; preview: Awaited<ReturnType<typeof previewCampaign>> };
 
 /**
- * What an approver reviews before deciding: the pre-flight numbers and the rendered email.
- * Refused up front for people who may not decide, or when there is nothing to decide.
+ * The campaign `actor` is about to decide on. Refused up front (a few key lookups, no
+ * pre-flight) for people who may not decide, or when there is nothing to decide.
  */
-export async function reviewForApproval(
-  db: DatabasePool,
-  actor: Actor,
-  campaignId: bigint,
-  options: { unsubscribeMailto: boolean; decision: 'approve' | 'reject' },
-): Promise<ApprovalReview> {
+export async function campaignToReview(db: DatabasePool, actor: Actor, campaignId: bigint, decision: 'approve' | 'reject'): Promise<Campaign> {
   const campaign = await requireCampaign(db, actor, campaignId);
-  if (options.decision === 'approve') requireMayApprove(actor, campaign);
+  if (decision === 'approve') requireMayApprove(actor, campaign);
   else requireRole(actor, 'approver', 'reject campaigns');
   if (campaign.status === 'draft') throw new UserError(`“${campaign.name}” is a draft: nobody has asked for its approval (yet, or since it was last edited).`);
   if (campaign.status !== 'pending_approval') throw new UserError(whyNotApproved(campaign, campaign.content_hash, actor.memberId));
+  return campaign;
+}
+
+/** What an approver reviews before deciding: the pre-flight numbers and the rendered email. */
+export async function reviewForApproval(db: DatabasePool, campaign: Campaign, options: { unsubscribeMailto: boolean }): Promise<ApprovalReview> {
   const [preflight, preview] = await Promise.all([computePreflight(db, campaign, options), previewCampaign(db, campaign)]);
   return { campaign, preflight, preview };
 }

@@ -51,6 +51,12 @@ describe('a campaign from draft to scheduled, in Slack', () => {
     expect(requested.text).toContain('<@UAPPROVER>');
 
     const opened = await openApproval(campaign.id, APPROVER);
+    // the modal opens before the pre-flight runs (a trigger id lasts 3 s), then shows the review
+    const viewCalls = opened.calls.filter((c) => c.method.startsWith('views.'));
+    expect(viewCalls.map((c) => [c.method, JSON.parse(String(c.args.view)).callback_id])).toEqual([
+      ['views.open', 'campaign_approval_pending'],
+      ['views.update', 'campaign_approval'],
+    ]);
     expect(opened.view?.callback_id).toBe('campaign_approval');
     expect(textOf(opened.view)).toContain('News for Ann');
     const decided = await herald.submitView(opened.view, { decision: 'approve', comment: 'Looks good' }, APPROVER);

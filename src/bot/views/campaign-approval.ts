@@ -4,7 +4,7 @@ import type { Personalised } from '../../mail/render.ts';
 import type { Notice } from '../../notify/notifier.ts';
 import { escapeMrkdwn, modal, mrkdwn, plain, section, textInput, truncate, type ModalView } from './blocks.ts';
 import { campaignButtons } from './campaign-card.ts';
-import { CAMPAIGN_APPROVAL_VIEW } from './campaign-ids.ts';
+import { CAMPAIGN_APPROVAL_PENDING_VIEW, CAMPAIGN_APPROVAL_VIEW } from './campaign-ids.ts';
 import { preflightSummary } from './campaign-preflight.ts';
 import { segmentWords, senderWords, sendTimeWords } from './campaign-text.ts';
 
@@ -38,6 +38,14 @@ export type ApprovalModalState = {
 };
 
 const PREVIEW_LIMIT = 2500;
+
+/** Shown while the review is prepared, or in its place when it could not be. */
+export function approvalPendingModal(campaign: Campaign, state: 'checking' | 'failed' = 'checking'): ModalView {
+  const text = state === 'checking'
+    ? `:hourglass_flowing_sand: Checking *${escapeMrkdwn(campaign.name)}*: counting recipients and rendering a preview…`
+    : `:warning: The review of *${escapeMrkdwn(campaign.name)}* could not be prepared; Herald said why in the channel. Close this and try again.`;
+  return modal({ callback_id: CAMPAIGN_APPROVAL_PENDING_VIEW, title: 'Review campaign', blocks: [section(text)] });
+}
 
 /** Review of exactly what will be sent; the content hash in the metadata binds the decision to it. */
 export function approvalModal(state: ApprovalModalState): ModalView {

@@ -2,6 +2,8 @@
 
 export const CAMPAIGN_FORM_VIEW = 'campaign_save';
 export const CAMPAIGN_APPROVAL_VIEW = 'campaign_approval';
+/** the modal shown while a review is prepared (no submit, nothing to handle) */
+export const CAMPAIGN_APPROVAL_PENDING_VIEW = 'campaign_approval_pending';
 export const CAMPAIGN_SEND_TEST_VIEW = 'campaign_send_test';
 export const CAMPAIGN_RESCHEDULE_VIEW = 'campaign_reschedule';
 export const CAMPAIGN_FROM_MESSAGE_SHORTCUT = 'campaign_from_message';

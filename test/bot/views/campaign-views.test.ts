@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Preflight } from '../../../src/campaigns/preflight.ts';
 import type { Campaign, CampaignStatus } from '../../../src/db/campaigns.ts';
-import { approvalModal, approvalRequestCard } from '../../../src/bot/views/campaign-approval.ts';
+import { approvalModal, approvalPendingModal, approvalRequestCard } from '../../../src/bot/views/campaign-approval.ts';
 import { campaignCard } from '../../../src/bot/views/campaign-card.ts';
 import { campaignFormModal } from '../../../src/bot/views/campaign-form.ts';
 import { preflightCard } from '../../../src/bot/views/campaign-preflight.ts';
@@ -118,6 +118,15 @@ describe('pre-flight and approval', () => {
     expect(JSON.parse(view.private_metadata ?? '{}')).toEqual({ channel: 'C1', campaignId: '7', hash: 'a'.repeat(64) });
     const decision = view.blocks.find((b) => b.block_id === 'decision') as { element: { initial_option: { value: string } } };
     expect(decision.element.initial_option.value).toBe('reject');
+  });
+
+  it('the modal shown while the review is prepared has nothing to submit and fits a very long name', () => {
+    for (const state of ['checking', 'failed'] as const) {
+      const view = approvalPendingModal(campaign({ name: `*${long(300)}*` }), state);
+      assertValidView(view);
+      expect(view.submit).toBeUndefined();
+      expect(textOf(view)).toContain(state === 'checking' ? 'Checking' : 'could not be prepared');
+    }
   });
 });
 

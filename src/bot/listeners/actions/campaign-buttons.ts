@@ -6,6 +6,7 @@ import { computePreflight } from '../../../campaigns/preflight.ts';
 import {
   cancelCampaign,
   pauseCampaign,
+  campaignToReview,
   requestApproval,
   resumeCampaign,
   reviewForApproval,
@@ -19,7 +20,7 @@ import { retryUnknown } from '../../../delivery/retry-unknown.ts';
 import type { Notice } from '../../../notify/notifier.ts';
 import type { Services } from '../../../services.ts';
 import { announce, campaignNotifier, listNamesOf, refOf } from '../../campaigns.ts';
-import { approvalModal, approvalRequestCard } from '../../views/campaign-approval.ts';
+import { approvalModal, approvalPendingModal, approvalRequestCard } from '../../views/campaign-approval.ts';
 import { CAMPAIGN_ACTIONS, type CampaignAction } from '../../views/campaign-ids.ts';
 import { cancelledNotice, pausedNotice, resumedNotice, retryUnknownNotice, scheduledNotice, sendNowNotice } from '../../views/campaign-notices.ts';
 import { preflightCard } from '../../views/campaign-preflight.ts';
@@ -41,11 +42,23 @@ function stepButton(run: (click: Click) => Promise<Step>, told: (memberId: strin
   };
 }
 
+/**
+ * The review modal opens at once (a trigger id lasts 3 seconds; the pre-flight of a large
+ * audience can take longer) and shows the review when it is ready.
+ */
 function openApproval(decision: 'approve' | 'reject'): Handler {
   return async ({ services, client, actor, campaignId, triggerId, channel }) => {
-    const review = await reviewForApproval(services.db.primary, actor, campaignId, { ...mailto(services), decision });
-    const view = approvalModal({ channel, decision, ...review, listNames: await listNamesOf(services, review.campaign) });
-    await client.views.open({ trigger_id: triggerId, view: view as never });
+    const campaign = await campaignToReview(services.db.primary, actor, campaignId, decision);
+    const opened = await client.views.open({ trigger_id: triggerId, view: approvalPendingModal(campaign) as never });
+    const viewId = opened.view!.id!;
+    try {
+      const review = await reviewForApproval(services.db.primary, campaign, mailto(services));
+      const view = approvalModal({ channel, decision, ...review, listNames: await listNamesOf(services, campaign) });
+      await client.views.update({ view_id: viewId, view: view as never });
+    } catch (error) {
+      await client.views.update({ view_id: viewId, view: approvalPendingModal(campaign, 'failed') as never }).catch(() => {});
+      throw error;
+    }
   };
 }
 
