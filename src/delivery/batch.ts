@@ -153,6 +153,10 @@ async function recordBatch(tx: CommonQueryMethods, ref: CampaignRef, outcomes: r
 async function finishCampaign(context: DeliveryContext, ref: CampaignRef): Promise<void> {
   const counts = await context.db.transaction(async (tx) => {
     const finalCounts = await countRecipients(tx, ref);
+    // Another dispatcher still has recipients in hand: it finishes the campaign once they are
+    // recorded. (Finishing here would pass its conditional update as soon as that dispatcher
+    // commits, with counts read before.) With none pending or in hand, no status changes any more.
+    if (finalCounts.pending > 0 || finalCounts.sending > 0) return null;
     return (await finishSending(tx, ref, finalCounts)) ? finalCounts : null;
   });
   if (!counts) return;
