@@ -3,9 +3,12 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
-/** PostgreSQL's COPY text format: what bulk loads stream into `COPY … FROM STDIN`. */
+/** Bulk loads on the COPY pool (Slonik has no COPY): PostgreSQL's text format, streaming it into `COPY … FROM STDIN`, and transactions. */
 
 const escapeValue = (value: string) => value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+
+/** A text[] literal, e.g. {"a","b \"c\""}. */
+export const arrayLiteral = (items: readonly string[]) => `{${items.map((item) => `"${item.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
 
 /** One row: tab-separated values, \N for null, backslash escapes. */
 export const copyLine = (values: ReadonlyArray<string | null | undefined>) =>
@@ -19,4 +22,20 @@ export async function copyRows<T>(client: pg.ClientBase, statement: string, item
     }
   }
   await pipeline(Readable.from(chunks()), client.query(copyFrom(statement)));
+}
+
+/** BEGIN … COMMIT on a connection of the COPY pool; `keep: false` rolls back (dry runs). */
+export async function inCopyTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, keep = true): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query(keep ? 'COMMIT' : 'ROLLBACK');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }

@@ -1,8 +1,7 @@
 import { isIP } from 'node:net';
 import pg from 'pg';
 import { sql, type CommonQueryMethods } from 'slonik';
-import { copyLine, copyRows } from './copy.ts';
-import { inCopyTransaction } from './import-staging.ts';
+import { copyLine, copyRows, inCopyTransaction } from './copy.ts';
 import type { Database } from './pool.ts';
 
 export const EVENT_TYPES = ['sent', 'delivered', 'opened', 'clicked', 'bounced', 'unsubscribed', 'complained'] as const;

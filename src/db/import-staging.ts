@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { z } from 'zod';
 import type { ImportRow, Rejection } from '../imports/rows.ts';
+import { arrayLiteral } from './copy.ts';
 import type { PreviewCounts } from './imports.ts';
 
 /*
@@ -20,22 +21,6 @@ async function rowsOf<T>(client: pg.PoolClient, schema: z.ZodType<T>, text: stri
   return result.rows.map((row) => schema.parse(row));
 }
 
-/** BEGIN … COMMIT on a connection of the COPY pool; `keep: false` rolls back (dry runs). */
-export async function inCopyTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, keep = true): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query(keep ? 'COMMIT' : 'ROLLBACK');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
 const Capacity = z.object({ contact_limit: z.number(), live_contacts: z.number() });
 
 /** Same lock as single contact adds (db/contacts.ts lockContactCapacity): contact_limit is checked one writer at a time. */
@@ -49,7 +34,6 @@ export async function lockCapacity(client: pg.PoolClient, userId: string): Promi
 }
 
 const quote = (value: string) => `"${value.replaceAll('"', '""')}"`;
-const arrayLiteral = (items: readonly string[]) => `{${items.map((item) => `"${item.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
 
 function csvLine(row: ImportRow): string {
   const nullable = (value: string | null) => (value === null ? '' : quote(value));

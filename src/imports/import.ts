@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import type { Actor } from '../accounts/actor.ts';
-import { completeImport, inCopyTransaction, lockCapacity, mergeIntoList, stageRows, stagedCounts, suppressedRows } from '../db/import-staging.ts';
+import { inCopyTransaction } from '../db/copy.ts';
+import { completeImport, lockCapacity, mergeIntoList, stageRows, stagedCounts, suppressedRows } from '../db/import-staging.ts';
 import { claimImport, failAbandonedImports, failImport, findImport, insertImport, recordPreview, type PreviewCounts } from '../db/imports.ts';
 import type { Database } from '../db/pool.ts';
 import { UserError } from '../errors.ts';
