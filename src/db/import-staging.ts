@@ -4,14 +4,15 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { z } from 'zod';
 import type { ImportRow, Rejection } from '../imports/rows.ts';
-import { arrayLiteral } from './copy.ts';
+import { arrayLiteral, copyLine, copyRows } from './copy.ts';
 import type { PreviewCounts } from './imports.ts';
 
 /*
  * The bulk part of a CSV import. It runs on one plain pg connection (Slonik has no COPY):
- * rows are COPYed into a temporary staging table and merged into contacts and
- * list_contacts with set-based statements, all in one transaction. Results are parsed
- * with zod like every other query.
+ * rows are COPYed into a temporary staging table, matched against the account's contacts
+ * there and merged into them with set-based statements; new contacts and their
+ * memberships are COPYed straight in. All in one transaction. Results are parsed with zod
+ * like every other query.
  */
 
 export type Staged = { newRows: number; updatedRows: number; suppressedRows: number };
@@ -42,40 +43,47 @@ function csvLine(row: ImportRow): string {
 
 const BATCH = 1000;
 
-function* csvBatches(rows: Iterable<ImportRow>, staged: { count: number }, onRows?: (copied: number) => void): Generator<string> {
+function* csvBatches(rows: Iterable<ImportRow>, staged: ImportRow[], onRows?: (copied: number) => void): Generator<string> {
   let chunk = '';
   for (const row of rows) {
     chunk += csvLine(row);
-    staged.count += 1;
-    if (staged.count % BATCH === 0) {
+    staged.push(row);
+    if (staged.length % BATCH === 0) {
       yield chunk;
       chunk = '';
-      onRows?.(staged.count);
+      onRows?.(staged.length);
     }
   }
   if (chunk === '') return;
   yield chunk;
-  onRows?.(staged.count);
+  onRows?.(staged.length);
 }
 
 /**
  * Creates the staging table and COPYs the rows in, as they come; `onRows` hears how many
- * are in so far. Returns how many were staged. Each row draws the id it gets if it becomes
- * a new contact (existing_id marks the others when merging): new contacts and their
- * memberships then come straight from this table.
+ * are in so far. Returns the rows staged: new contacts are later COPYed from them.
  */
-export async function stageRows(client: pg.PoolClient, rows: Iterable<ImportRow>, onRows?: (copied: number) => void): Promise<number> {
+export async function stageRows(client: pg.PoolClient, rows: Iterable<ImportRow>, onRows?: (copied: number) => void): Promise<ImportRow[]> {
   await client.query(`
     CREATE TEMP TABLE import_rows (line int NOT NULL, email text NOT NULL, first_name text, last_name text,
-                                   custom_fields jsonb NOT NULL, tags text[] NOT NULL,
-                                   new_id bigint NOT NULL DEFAULT nextval('contacts_id_seq'),
-                                   existing_id bigint) ON COMMIT DROP`);
-  const staged = { count: 0 };
+                                   custom_fields jsonb NOT NULL, tags text[] NOT NULL, existing_id bigint) ON COMMIT DROP`);
+  const staged: ImportRow[] = [];
   await pipeline(Readable.from(csvBatches(rows, staged, onRows)),
     client.query(copyFrom('COPY import_rows (line, email, first_name, last_name, custom_fields, tags) FROM STDIN WITH (FORMAT csv)')));
   // a temp table has no statistics: without them the planner picks nested loops over 200k rows
-  await client.query('ANALYZE import_rows');
-  return staged.count;
+  await client.query('ANALYZE import_rows (email)');
+  return staged;
+}
+
+/**
+ * Marks the staged rows that match a contact of the account (live, removed or suppressed)
+ * and returns their lines. Called under lockCapacity, so the other rows are new contacts
+ * until the transaction ends.
+ */
+export async function markExisting(client: pg.PoolClient, userId: string): Promise<Set<number>> {
+  const marked = await rowsOf(client, z.object({ line: z.number() }), `
+    UPDATE import_rows s SET existing_id = c.id FROM contacts c WHERE c.user_id = $1 AND c.email = s.email RETURNING s.line`, [userId]);
+  return new Set(marked.map((row) => row.line));
 }
 
 /** Whether a staged row would change the live contact it matches (the merge rules of upsertContact). */
@@ -88,13 +96,13 @@ const SUPPRESSED = `(c.status <> 'subscribed' OR c.deleted_at IS NOT NULL)`;
 
 const Counts = z.object({ new_rows: z.number(), updated_rows: z.number(), suppressed_rows: z.number() });
 
-/** What merging the staged rows would do (the dry run shows these). */
+/** What merging the staged rows would do (the dry run shows these), once markExisting has run. */
 export async function stagedCounts(client: pg.PoolClient, userId: string): Promise<Staged> {
   const [counts] = await rowsOf(client, Counts, `
     SELECT count(*) FILTER (WHERE c.id IS NULL)::int AS new_rows,
            count(*) FILTER (WHERE c.id IS NOT NULL AND NOT ${SUPPRESSED} AND ${CHANGES_CONTACT})::int AS updated_rows,
            count(*) FILTER (WHERE c.id IS NOT NULL AND ${SUPPRESSED})::int AS suppressed_rows
-      FROM import_rows s LEFT JOIN contacts c ON c.user_id = $1 AND c.email = s.email`, [userId]);
+      FROM import_rows s LEFT JOIN contacts c ON c.user_id = $1 AND c.id = s.existing_id`, [userId]);
   return { newRows: counts?.new_rows ?? 0, updatedRows: counts?.updated_rows ?? 0, suppressedRows: counts?.suppressed_rows ?? 0 };
 }
 
@@ -104,7 +112,7 @@ const Suppressed = z.object({ line: z.number(), email: z.string(), status: z.str
 export async function suppressedRows(client: pg.PoolClient, userId: string, limit: number): Promise<Rejection[]> {
   const rows = await rowsOf(client, Suppressed, `
     SELECT s.line, s.email, c.status, c.deleted_at IS NOT NULL AS deleted
-      FROM import_rows s JOIN contacts c ON c.user_id = $1 AND c.email = s.email
+      FROM import_rows s JOIN contacts c ON c.user_id = $1 AND c.id = s.existing_id
      WHERE ${SUPPRESSED} ORDER BY s.line LIMIT $2`, [userId, limit]);
   return rows.map((row) => ({
     line: row.line, email: row.email, reason: 'suppressed',
@@ -112,27 +120,27 @@ export async function suppressedRows(client: pg.PoolClient, userId: string, limi
   }));
 }
 
-/** New contacts from which an import refreshes the statistics of contacts (a fraction of a second). */
-const FRESH_STATISTICS_ROWS = 1_000;
-
 /**
- * Merges staged rows into contacts and puts them on the list. Rows matching a contact are
- * marked first; those contacts are updated (what they looked like before is kept for
- * undo) and added to the list, their new memberships marked with the import. The other
- * rows become contacts (marked with the import) under the ids they drew when staged, and
- * their memberships are taken from the staging table: no conflict checks, no import mark
- * (undo deletes those contacts, which takes their memberships along), no second look at
- * contacts.
+ * Merges the staged rows into contacts and puts them on the list. Rows matching a contact
+ * (markExisting) update it (what it looked like before is kept for undo) and add it to
+ * the list, their new memberships marked with the import. The other rows become contacts
+ * marked with the import, COPYed in with ids drawn for them, and so do their memberships:
+ * no conflict checks (the account is locked), no import mark (undo deletes those contacts,
+ * which takes their memberships along), no second look at contacts.
  */
 export async function mergeIntoList(
   client: pg.PoolClient,
   target: { userId: string; listId: bigint; importId: bigint },
+  staged: { rows: readonly ImportRow[]; existingLines: ReadonlySet<number> },
 ): Promise<{ created: number; updated: number }> {
+  const updated = staged.existingLines.size > 0 ? await mergeExisting(client, target) : 0;
+  const fresh = staged.rows.filter((row) => !staged.existingLines.has(row.line));
+  await insertContacts(client, target, fresh);
+  return { created: fresh.length, updated };
+}
+
+async function mergeExisting(client: pg.PoolClient, target: { userId: string; listId: bigint; importId: bigint }): Promise<number> {
   const { userId, listId, importId } = target;
-  // The account's contacts are locked against other writers (lockCapacity), so rows
-  // unmarked here are new: inserting them needs no ON CONFLICT.
-  await client.query(`
-    UPDATE import_rows s SET existing_id = c.id FROM contacts c WHERE c.user_id = $1 AND c.email = s.email`, [userId]);
   await client.query(`
     INSERT INTO import_contact_changes (user_id, import_id, contact_id, previous)
     SELECT c.user_id, $2, c.id, jsonb_build_object('first_name', c.first_name, 'last_name', c.last_name,
@@ -153,20 +161,33 @@ export async function mergeIntoList(
       FROM import_rows s JOIN contacts c ON c.user_id = $1 AND c.id = s.existing_id
      WHERE NOT ${SUPPRESSED}
     ON CONFLICT (user_id, list_id, contact_id) DO NOTHING`, [userId, listId, importId]);
-  const created = await client.query(`
-    INSERT INTO contacts (user_id, id, email, first_name, last_name, custom_fields, tags, import_id) OVERRIDING SYSTEM VALUE
-    SELECT $1, s.new_id, s.email, s.first_name, s.last_name, s.custom_fields, s.tags, $2
-      FROM import_rows s WHERE s.existing_id IS NULL`, [userId, importId]);
+  return updated.rowCount ?? 0;
+}
+
+/** New contacts from which an import refreshes the statistics of contacts (a fraction of a second). */
+const FRESH_STATISTICS_ROWS = 1_000;
+
+/** `count` new contact ids, drawn from the identity's sequence. */
+async function drawContactIds(client: pg.PoolClient, count: number): Promise<string[]> {
+  const [drawn] = await rowsOf(client, z.object({ ids: z.string().nullable() }),
+    `SELECT string_agg(nextval('contacts_id_seq')::text, ',') AS ids FROM generate_series(1, $1)`, [count]);
+  return drawn?.ids ? drawn.ids.split(',') : [];
+}
+
+/** COPYs new contacts and their memberships: COPY inserts in batches, INSERT … SELECT row by row. */
+async function insertContacts(client: pg.PoolClient, target: { userId: string; listId: bigint; importId: bigint }, rows: readonly ImportRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const { userId, listId, importId } = target;
+  const ids = await drawContactIds(client, rows.length);
+  await copyRows(client, 'COPY contacts (user_id, id, email, first_name, last_name, custom_fields, tags, import_id) FROM STDIN', rows,
+    (row, index) => copyLine([userId, ids[index], row.email, row.firstName, row.lastName, JSON.stringify(row.customFields), arrayLiteral(row.tags), String(importId)]));
   // Statistics that know the new contacts, before the list-size trigger joins them: its plan
   // is kept from its first run in this session, and one made while contacts was small
   // looks each new member up through all of the account's contacts. Only the columns of
   // that join: the sample is read either way, the statistics of emails, fields and tags
   // are what take the time.
-  if ((created.rowCount ?? 0) >= FRESH_STATISTICS_ROWS) await client.query('ANALYZE contacts (user_id, id, deleted_at)');
-  await client.query(`
-    INSERT INTO list_contacts (user_id, list_id, contact_id)
-    SELECT $1, $2, s.new_id FROM import_rows s WHERE s.existing_id IS NULL`, [userId, listId]);
-  return { created: created.rowCount ?? 0, updated: updated.rowCount ?? 0 };
+  if (rows.length >= FRESH_STATISTICS_ROWS) await client.query('ANALYZE contacts (user_id, id, deleted_at)');
+  await copyRows(client, 'COPY list_contacts (user_id, list_id, contact_id) FROM STDIN', ids, (id) => copyLine([userId, String(listId), id]));
 }
 
 export type Completion = PreviewCounts & { errors: readonly Rejection[] };

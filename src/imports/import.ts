@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import type { Actor } from '../accounts/actor.ts';
 import { inCopyTransaction } from '../db/copy.ts';
-import { completeImport, lockCapacity, mergeIntoList, stageRows, stagedCounts, suppressedRows } from '../db/import-staging.ts';
+import { completeImport, lockCapacity, markExisting, mergeIntoList, stageRows, stagedCounts, suppressedRows } from '../db/import-staging.ts';
 import { claimImport, failAbandonedImports, failImport, findImport, insertImport, recordPreview, type PreviewCounts } from '../db/imports.ts';
 import type { Database } from '../db/pool.ts';
 import { UserError } from '../errors.ts';
@@ -62,11 +62,11 @@ export async function previewImport(
   const mapping = options.mapping ?? suggestMapping(csv.headers);
   const problem = mappingProblem(mapping);
   const { rows, rejected } = problem ? { rows: [], rejected: [] } : contactRows(csv, mapping);
-  const { staged, merged, suppressed } = await inCopyTransaction(db.copy, async (client) => ({
-    staged: await stageRows(client, rows),
-    merged: await stagedCounts(client, importer.userId),
-    suppressed: await suppressedRows(client, importer.userId, PREVIEW_REJECTIONS),
-  }), false);
+  const { staged, merged, suppressed } = await inCopyTransaction(db.copy, async (client) => {
+    const staged = (await stageRows(client, rows)).length;
+    await markExisting(client, importer.userId);
+    return { staged, merged: await stagedCounts(client, importer.userId), suppressed: await suppressedRows(client, importer.userId, PREVIEW_REJECTIONS) };
+  }, false);
   const counts = countsOf(staged, rejected, merged);
   const importId = options.importId ?? (await insertImport(db.primary, {
     userId: importer.userId, listId, createdBy: importer.memberId, fileId: file.fileId, filename: file.filename, sha256: sha256(file.bytes), mapping,
@@ -151,11 +151,13 @@ async function runClaimed(
     return await inCopyTransaction(db.copy, async (client) => {
       const capacity = await lockCapacity(client, userId);
       // rows are validated as they are staged: rejections so far + rows in = rows read
-      const count = await stageRows(client, rows, (done) => onProgress?.({ phase: 'loading', done: done + rejected.length, total }));
+      const stagedRows = await stageRows(client, rows, (done) => onProgress?.({ phase: 'loading', done: done + rejected.length, total }));
+      const count = stagedRows.length;
+      const existingLines = await markExisting(client, userId);
       const staged = await stagedCounts(client, userId);
       if (capacity.live_contacts + staged.newRows > capacity.contact_limit) throw overLimit(staged.newRows, capacity);
       onProgress?.({ phase: 'saving', done: count, total: count });
-      const merged = await mergeIntoList(client, { userId, ...target });
+      const merged = await mergeIntoList(client, { userId, ...target }, { rows: stagedRows, existingLines });
       const allRejected = [...rejected, ...(await suppressedRows(client, userId, count))].sort(byLine);
       const counts = countsOf(count, rejected, { newRows: merged.created, updatedRows: merged.updated, suppressedRows: staged.suppressedRows });
       await completeImport(client, userId, target.importId, { ...counts, errors: allRejected.slice(0, STORED_REJECTIONS) });

@@ -2,7 +2,7 @@ import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { UserError } from '../../src/errors.ts';
-import { importCsv } from '../../src/imports/import.ts';
+import { importCsv, previewImport } from '../../src/imports/import.ts';
 import { openTestDatabase } from '../helpers/db.ts';
 import { createAccount, createList } from '../helpers/fixtures.ts';
 import { until } from '../helpers/slack-sign.ts';
@@ -36,6 +36,39 @@ describe('importCsv (the import without Slack)', () => {
     expect(again).toMatchObject({ newCount: 0, updatedCount: 0, unchangedCount: 2000 });
     expect(await count(userId, 'contacts')).toBe(2000);
     expect(await listSize(listId)).toBe(2000);
+  });
+
+  it('stores new contacts exactly as written (quotes, backslashes, tabs, newlines) next to updated ones', async () => {
+    const userId = await createAccount(db.primary);
+    const listId = await createList(db.primary, userId);
+    await importCsv(db, { userId, memberId: 'U1' }, listId, file('email,first_name,plan\nold@example.com,Old,basic\n'));
+    const csv = 'email,first_name,last_name,plan,tags\n' +
+      'old@example.com,,,pro,\n' +
+      'new@example.com,"Ann ""Q"" \\ Lee","Tab\there\nnext line",\\N,"vip, ""beta"""\n';
+    const report = await importCsv(db, { userId, memberId: 'U1' }, listId, file(csv));
+    expect(report).toMatchObject({ newCount: 1, updatedCount: 1, unchangedCount: 0 });
+    const Contact = z.object({
+      email: z.string(), first_name: z.string().nullable(), last_name: z.string().nullable(),
+      custom_fields: z.record(z.string(), z.string()), tags: z.array(z.string()),
+    });
+    const contacts = await db.primary.any(sql.type(Contact)`
+      SELECT email, first_name, last_name, custom_fields, tags FROM contacts WHERE user_id = ${userId} ORDER BY email`);
+    expect(contacts).toEqual([
+      { email: 'new@example.com', first_name: 'Ann "Q" \\ Lee', last_name: 'Tab\there\nnext line', custom_fields: { plan: '\\N' }, tags: ['beta', 'vip'] },
+      { email: 'old@example.com', first_name: 'Old', last_name: null, custom_fields: { plan: 'pro' }, tags: [] },
+    ]);
+    expect(await listSize(listId)).toBe(2);
+  });
+
+  it('draws no contact ids in a dry run', async () => {
+    const userId = await createAccount(db.primary);
+    const listId = await createList(db.primary, userId);
+    const nextId = async () => BigInt(await db.primary.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT nextval('contacts_id_seq')::text AS id`));
+    const before = await nextId();
+    const csv = `email\n${Array.from({ length: 50 }, (_, i) => `d${i}@example.com`).join('\n')}\n`;
+    const preview = await previewImport(db, { userId, memberId: 'U1' }, listId, file(csv));
+    expect(preview.newCount).toBe(50);
+    expect(await nextId()).toBe(before + 1n);
   });
 
   it('keeps an import that created contacts from being deleted', async () => {
