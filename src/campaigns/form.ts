@@ -10,6 +10,7 @@ import { findTemplate, type Template } from '../db/templates.ts';
 import type { DatabasePool } from '../db/pool.ts';
 import { UserError } from '../errors.ts';
 import { compileCampaign } from '../mail/render.ts';
+import { templateProblems } from '../templates/validate.ts';
 import { parseSegment, type Segment } from '../recipients/segment.ts';
 import { bodyFromText } from './message-body.ts';
 import { isTimeZone, zonedTimeToInstant } from './send-time.ts';
@@ -222,12 +223,23 @@ function checkContent(form: CampaignForm, template: Template, current: Campaign 
     : sameTemplate
       ? { html: current.html_content, text: current.text_content }
       : { html: template.html_content, text: template.text_content };
-  const problem = compileProblem({ subject, html: body.html, text: body.text });
+  const problem = contentProblem({ subject, html: body.html, text: body.text });
   if (problem) errors[problem.field === 'subject' || form.body.trim() ? problem.field : 'template'] = problem.message;
   return subject ? { subject, html: body.html, text: body.text } : undefined;
 }
 
-function compileProblem(content: { subject: string; html: string; text: string | null }): { field: 'subject' | 'body'; message: string } | null {
+type ContentProblem = { field: 'subject' | 'body'; message: string };
+
+/** What templates may not do (unescaped HTML output, partials, internals) applies to a typed body too, then it must compile. */
+function contentProblem(content: { subject: string; html: string; text: string | null }): ContentProblem | null {
+  const problems = templateProblems(content);
+  if (problems.subject) return { field: 'subject', message: `The subject has a template error: ${problems.subject}` };
+  const body = problems.html ?? problems.text;
+  if (body) return { field: 'body', message: `The body has a template error: ${body}` };
+  return compileProblem(content);
+}
+
+function compileProblem(content: { subject: string; html: string; text: string | null }): ContentProblem | null {
   const attempt = (field: 'subject' | 'body', source: { subject: string; html: string; text: string | null }) => {
     try {
       compileCampaign({ ...source, postalAddress: null });

@@ -23,10 +23,14 @@ const helpers = {
 export const TEMPLATE_HELPER_NAMES = Object.keys(helpers) as Array<keyof typeof helpers>;
 export const BUILT_IN_HELPER_NAMES = ['if', 'unless', 'each', 'with', 'lookup'] as const;
 
-/** For compile options: knownHelpersOnly rejects every helper not listed here. */
-export const KNOWN_HELPERS: Record<string, boolean> = Object.fromEntries(TEMPLATE_HELPER_NAMES.map((name) => [name, true]));
+/**
+ * For compile options: knownHelpersOnly rejects every helper not listed here. Handlebars'
+ * own `log` is switched off: it writes its arguments (a recipient's data) to the console.
+ */
+export const KNOWN_HELPERS: Record<string, boolean> = { ...Object.fromEntries(TEMPLATE_HELPER_NAMES.map((name) => [name, true])), log: false };
 
 export function registerTemplateHelpers(instance: typeof Handlebars): void {
+  instance.unregisterHelper('log');
   for (const name of TEMPLATE_HELPER_NAMES) {
     // Handlebars passes its options object last; the helpers only look at their own arguments
     instance.registerHelper(name, helpers[name] as (...args: unknown[]) => unknown);

@@ -205,6 +205,9 @@ describe('the campaign form', () => {
     ['an unknown template', { template: '999999' }, 'template', 'does not exist'],
     ['a bad from address', { from_email: 'news at acme' }, 'from_email', 'is not an email address'],
     ['an unknown time zone', { timezone: 'Mars/Olympus' }, 'timezone', 'is not a time zone'],
+    ['unescaped output in a typed body', { body: 'Hi {{{first_name}}}' }, 'body', 'unescaped output'],
+    ['Handlebars\' log helper in a typed body', { body: 'Hi {{log email}}' }, 'body', '“log” is not a helper Herald knows'],
+    ['a partial in the subject', { subject: 'News {{> footer}}' }, 'subject', 'partials'],
   ])('answers %s with an error on that input and saves nothing', async (_case, overrides, field, message) => {
     const before = await campaignCount();
     const opened = await herald.command('campaign new', AUTHOR);

@@ -50,6 +50,7 @@ describe('saving templates', () => {
       [{ html: '{{#with this}}{{__proto__}}{{/with}}' }, 'html', /^Line 1: “__proto__” is not a field a template can use\.$/],
       [{ html: '{{> header}}' }, 'html', /^Line 1: partials/],
       [{ html: '<p>{{{company}}}</p>' }, 'html', /^Line 1: unescaped output/],
+      [{ html: '<p>{{log email}}</p>' }, 'html', /^Line 1: “log” is not a helper Herald knows/],
       [{ subject: 'Hi {{first_name' }, 'subject', /^Line 1: syntax error/],
       [{ text: 'plain\n{{upper}}\n{{nope x}}' }, 'text', /^Line 3: “nope” is not a helper/],
     ];
