@@ -80,9 +80,15 @@ const FOREIGN_KEY_VIOLATION = '23503';
  * buffer flushes into. A chunk goes in unfiltered, checked by the foreign key alone:
  * filtering thousands of rows would make the planner hash all of campaign_recipients for
  * every chunk. Only a chunk the key rejects (a campaign deleted meanwhile) is stored again
- * without the events of recipients that no longer exist.
+ * without the events of recipients that no longer exist. `onCommitted` hears, after each
+ * chunk commits, how many of `events` (from the first) are stored: when a later chunk
+ * fails, only the rest may be written again.
  */
-export async function ingestEvents(db: Pick<Database, 'primary' | 'copy'>, events: readonly NewEvent[]): Promise<number> {
+export async function ingestEvents(
+  db: Pick<Database, 'primary' | 'copy'>,
+  events: readonly NewEvent[],
+  onCommitted?: (through: number) => void,
+): Promise<number> {
   let stored = 0;
   for (let start = 0; start < events.length; start += INGEST_CHUNK) {
     const chunk = events.slice(start, start + INGEST_CHUNK);
@@ -93,6 +99,7 @@ export async function ingestEvents(db: Pick<Database, 'primary' | 'copy'>, event
       if (!(error instanceof pg.DatabaseError && error.code === FOREIGN_KEY_VIOLATION)) throw error;
       stored += await db.primary.transaction((tx) => insertEvents(tx, chunk));
     }
+    onCommitted?.(start + chunk.length);
   }
   return stored;
 }

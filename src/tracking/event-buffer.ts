@@ -59,10 +59,12 @@ function createLane(db: Pick<Database, 'primary' | 'copy'>, log: Logger, maxEven
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
+    let committed = 0;
     try {
-      await ingestEvents(db, batch);
+      await ingestEvents(db, batch, (through) => (committed = through));
     } catch (error) {
-      pending = [...batch, ...pending];
+      // chunks committed before the failure are stored: keeping them would store them twice
+      pending = [...batch.slice(committed), ...pending];
       const dropped = Math.max(0, pending.length - maxRetained);
       if (dropped > 0) pending = pending.slice(dropped);
       log.error({ err: error, retained: pending.length, dropped }, 'storing tracking events failed; retrying on the next flush');

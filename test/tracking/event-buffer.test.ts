@@ -76,4 +76,32 @@ describe('tracking event ingestion', () => {
       SELECT count(DISTINCT xmin::text)::int AS n FROM email_events WHERE user_id = ANY(${sql.array(campaigns.map((c) => c.userId), 'uuid')})`);
     expect(total).toBe(2);
   });
+
+  it('after a failed flush, writes again only the events its committed chunks did not store', async () => {
+    const campaign = await campaignWith(10);
+    // a failure in the second chunk of a flush, once: the first chunk has committed by then
+    await db.primary.query(sql.unsafe`CREATE TABLE fail_switch (failing boolean NOT NULL)`);
+    await db.primary.query(sql.unsafe`INSERT INTO fail_switch VALUES (true)`);
+    await db.primary.query(sql.unsafe`
+      CREATE FUNCTION fail_marked_event() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.user_agent = 'fail-here' AND (SELECT failing FROM fail_switch) THEN RAISE EXCEPTION 'injected failure'; END IF;
+        RETURN NEW;
+      END $$`);
+    await db.primary.query(sql.unsafe`CREATE TRIGGER fail_marked_event BEFORE INSERT ON email_events FOR EACH ROW EXECUTE FUNCTION fail_marked_event()`);
+    try {
+      const buffer = createEventBuffer(db, pino({ level: 'silent' }), { maxEvents: 100_000, intervalMs: 60_000, lanes: 1 });
+      for (const event of opens(campaign, INGEST_CHUNK)) buffer.record(event);
+      buffer.record({ ...opens(campaign, 1)[0]!, userAgent: 'fail-here' });
+      await buffer.flush();
+      expect((await stats(campaign)).events).toBe(BigInt(INGEST_CHUNK));
+      await db.primary.query(sql.unsafe`UPDATE fail_switch SET failing = false`);
+      await buffer.stop();
+      expect(await stats(campaign)).toEqual({ emails_opened: 10, events: BigInt(INGEST_CHUNK + 1) });
+    } finally {
+      await db.primary.query(sql.unsafe`DROP TRIGGER fail_marked_event ON email_events`);
+      await db.primary.query(sql.unsafe`DROP FUNCTION fail_marked_event()`);
+      await db.primary.query(sql.unsafe`DROP TABLE fail_switch`);
+    }
+  });
 });
