@@ -10,6 +10,7 @@ import {
   recordCampaignAudit,
   replaceCampaignLists,
   transitionCampaign,
+  markContentEditor,
   updateCampaignContent,
   VOID_APPROVAL,
   campaignContentHash,
@@ -46,7 +47,7 @@ export async function createCampaign(db: DatabasePool, actor: Actor, form: Campa
     const campaignId = await db.transaction((tx) => insertDraft(tx, actor, draft, { template: draft.templateName }));
     return await requireCampaign(db, actor, campaignId);
   } catch (error) {
-    if (error instanceof UniqueIntegrityConstraintViolationError) throw nameTaken(draft.name);
+    if (error instanceof UniqueIntegrityConstraintViolationError && draft) throw nameTaken(draft.name);
     throw error;
   }
 }
@@ -93,22 +94,29 @@ export async function rescheduleCampaign(db: DatabasePool, actor: Actor, campaig
   const before = await requireCampaign(db, actor, campaignId);
   await requireEditable(db, actor, before);
   const schedule = validateSendTime(form, now);
-  return saveDraft(db, actor, campaignId, {
-    name: before.name, listIds: before.list_ids, templateName: '', content: { ...contentOf(before), ...schedule },
-  });
+  // the rest of the content as it is once locked: a colleague's edit saved meanwhile stays
+  return saveDraft(db, actor, campaignId, (locked) => ({
+    name: locked.name, listIds: locked.list_ids, templateName: '', content: { ...contentOf(locked), ...schedule },
+  }));
 }
 
-/** Writes a validated draft; `changes` names the changed parts for people, the hash decides. */
-async function saveDraft(db: DatabasePool, actor: Actor, campaignId: bigint, draft: ValidDraft): Promise<EditResult> {
+/**
+ * Writes a validated draft (or the one built from the campaign as locked); `changes` names
+ * the changed parts for people, the hash decides.
+ */
+async function saveDraft(db: DatabasePool, actor: Actor, campaignId: bigint, draftOf: ValidDraft | ((locked: Campaign) => ValidDraft)): Promise<EditResult> {
+  let draft: ValidDraft | undefined;
   try {
     const saved = await db.transaction(async (tx) => {
       const locked = await lockCampaign(tx, actor.userId, campaignId);
       if (!locked) throw new UserError('That campaign no longer exists.');
       await requireEditable(tx, actor, locked);
+      draft = typeof draftOf === 'function' ? draftOf(locked) : draftOf;
       await replaceCampaignLists(tx, actor.userId, campaignId, draft.listIds);
-      await updateCampaignContent(tx, actor.userId, campaignId, { name: draft.name, content: draft.content, editedBy: actor.memberId });
+      await updateCampaignContent(tx, actor.userId, campaignId, { name: draft.name, content: draft.content });
       const changes = contentChanges(locked, draft);
       const hashChanged = (await campaignContentHash(tx, actor.userId, campaignId)) !== locked.content_hash;
+      if (hashChanged) await markContentEditor(tx, actor.userId, campaignId, actor.memberId);
       if (!hashChanged || locked.status === 'draft') {
         await recordCampaignAudit(tx, actor.userId, campaignId, {
           actor: actor.memberId, action: 'edit', fromStatus: locked.status, toStatus: locked.status, payload: { changes },
@@ -122,7 +130,7 @@ async function saveDraft(db: DatabasePool, actor: Actor, campaignId: bigint, dra
     });
     return { campaign: await requireCampaign(db, actor, campaignId), ...saved };
   } catch (error) {
-    if (error instanceof UniqueIntegrityConstraintViolationError) throw nameTaken(draft.name);
+    if (error instanceof UniqueIntegrityConstraintViolationError && draft) throw nameTaken(draft.name);
     throw error;
   }
 }

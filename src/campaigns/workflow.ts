@@ -2,6 +2,7 @@ import { sql } from 'slonik';
 import type { Actor } from '../accounts/actor.ts';
 import { requireRole } from '../accounts/roles.ts';
 import {
+  contentAuthors,
   holdOverdueCampaigns,
   transitionCampaign,
   type AuditEntry,
@@ -82,7 +83,7 @@ export async function requestApproval(
  */
 export async function approveCampaign(db: DatabasePool, actor: Actor, campaignId: bigint, seenHash: string, comment: string): Promise<Step> {
   const campaign = await requireCampaign(db, actor, campaignId);
-  requireMayApprove(actor, campaign);
+  await requireMayApprove(db, actor, campaign);
   return step(db, actor, campaign, {
     actor: actor.memberId,
     action: 'approve',
@@ -95,9 +96,12 @@ export async function approveCampaign(db: DatabasePool, actor: Actor, campaignId
   }, (now) => whyNotApproved(now, seenHash, actor.memberId));
 }
 
-function requireMayApprove(actor: Actor, campaign: Campaign): void {
+/** Approvers and admins who wrote none of it: not its creator, nor anyone whose edit changed its content. */
+async function requireMayApprove(db: DatabasePool, actor: Actor, campaign: Campaign): Promise<void> {
   requireRole(actor, 'approver', 'approve campaigns');
-  if (isAuthor(campaign, actor.memberId)) throw new UserError(ownCampaign(campaign));
+  if (isAuthor(campaign, actor.memberId) || (await contentAuthors(db, actor.userId, campaign.id)).includes(actor.memberId)) {
+    throw new UserError(ownCampaign(campaign));
+  }
 }
 
 export type ApprovalReview = { campaign: Campaign; preflight: Preflight; preview: Awaited<ReturnType<typeof previewCampaign>> };
@@ -108,7 +112,7 @@ export type ApprovalReview = { campaign: Campaign; preflight: Preflight; preview
  */
 export async function campaignToReview(db: DatabasePool, actor: Actor, campaignId: bigint, decision: 'approve' | 'reject'): Promise<Campaign> {
   const campaign = await requireCampaign(db, actor, campaignId);
-  if (decision === 'approve') requireMayApprove(actor, campaign);
+  if (decision === 'approve') await requireMayApprove(db, actor, campaign);
   else requireRole(actor, 'approver', 'reject campaigns');
   if (campaign.status === 'draft') throw new UserError(`“${campaign.name}” is a draft: nobody has asked for its approval (yet, or since it was last edited).`);
   if (campaign.status !== 'pending_approval') throw new UserError(whyNotApproved(campaign, campaign.content_hash, actor.memberId));
@@ -122,7 +126,7 @@ export async function reviewForApproval(db: DatabasePool, campaign: Campaign, op
 }
 
 function ownCampaign(campaign: Campaign): string {
-  return `You wrote or last edited “${campaign.name}”, so someone else has to approve it (four-eyes rule). Nothing was changed.`;
+  return `You wrote or edited “${campaign.name}”, so someone else has to approve it (four-eyes rule). Nothing was changed.`;
 }
 
 function whyNotApproved(campaign: Campaign, seenHash: string, memberId: string): string {

@@ -128,12 +128,12 @@ export async function insertCampaign(
     RETURNING id`);
 }
 
-/** Writes new content (status changes are transitions of their own). */
+/** Writes new content (status changes are transitions of their own; the editor is recorded by markContentEditor). */
 export async function updateCampaignContent(
   db: CommonQueryMethods,
   userId: string,
   campaignId: bigint,
-  change: { name: string; content: CampaignContent; editedBy: string },
+  change: { name: string; content: CampaignContent },
 ): Promise<void> {
   const { content } = change;
   await db.query(sql.unsafe`
@@ -141,9 +141,26 @@ export async function updateCampaignContent(
        SET name = ${change.name}, template_id = ${content.templateId}, subject = ${content.subject},
            html_content = ${content.html}, text_content = ${content.text}, from_name = ${content.fromName},
            from_email = ${content.fromEmail}, reply_to = ${content.replyTo}, segment = ${sql.jsonb(content.segment)},
-           scheduled_at = ${timestamp(content.scheduledAt)}, timezone = ${content.timezone},
-           edited_by = ${change.editedBy}
+           scheduled_at = ${timestamp(content.scheduledAt)}, timezone = ${content.timezone}
      WHERE user_id = ${userId} AND id = ${campaignId} AND deleted_at IS NULL`);
+}
+
+/** The member whose edit changed what an approval covers (a save that changes nothing of it leaves the last one). */
+export async function markContentEditor(db: CommonQueryMethods, userId: string, campaignId: bigint, memberId: string): Promise<void> {
+  await db.query(sql.unsafe`UPDATE campaigns SET edited_by = ${memberId} WHERE user_id = ${userId} AND id = ${campaignId}`);
+}
+
+/**
+ * Everyone who wrote part of a campaign's content: its creator and each member whose edit
+ * changed the content hash (the audit log records the hash after every step).
+ */
+export async function contentAuthors(db: CommonQueryMethods, userId: string, campaignId: bigint): Promise<readonly string[]> {
+  return db.anyFirst(sql.type(z.object({ actor: z.string() }))`
+    SELECT DISTINCT actor FROM (
+      SELECT actor, action, content_hash, lag(content_hash) OVER (ORDER BY created_at, id) AS hash_before
+        FROM audit_log WHERE user_id = ${userId} AND entity_type = 'campaign' AND entity_id = ${campaignId}
+    ) step
+     WHERE action = 'create' OR (action IN ('edit', 'edit_reset') AND content_hash IS DISTINCT FROM hash_before)`);
 }
 
 export async function campaignContentHash(db: CommonQueryMethods, userId: string, campaignId: bigint): Promise<string> {

@@ -16,6 +16,7 @@ import type { Database } from '../../src/db/pool.ts';
 import { UserError } from '../../src/errors.ts';
 import { openTestDatabase } from '../helpers/db.ts';
 import { addToList, createAccount, createContacts, createList } from '../helpers/fixtures.ts';
+import { until } from '../helpers/slack-sign.ts';
 
 let db: Database & { url: string };
 let userId: string;
@@ -91,6 +92,36 @@ describe('campaign workflow (domain)', () => {
     });
     expect(resetFrom).toBeNull();
     expect(after.status).toBe('approved');
+  });
+
+  it('refuses an approver who changed the content, even after a later save by the author changed nothing or changed more', async () => {
+    const fourEyes = async (authorEdit: Partial<CampaignForm>) => {
+      const campaign = await createCampaign(db.primary, author(), form());
+      const byApprover = await editCampaign(db.primary, approver(), campaign.id, { ...form(), name: campaign.name, subject: 'The approver wrote this' });
+      expect(byApprover.campaign.edited_by).toBe('UAPPROVER');
+      const byAuthor = await editCampaign(db.primary, author(), campaign.id, { ...form(), name: campaign.name, subject: 'The approver wrote this', ...authorEdit });
+      const requested = await requestApproval(db.primary, author(), byAuthor.campaign, { unsubscribeMailto: false });
+      return rejection(approveCampaign(db.primary, approver(), campaign.id, requested.campaign.content_hash, ''));
+    };
+    // a save that changes nothing an approval covers leaves the approver as the last editor
+    expect((await fourEyes({})).message).toContain('someone else has to approve it');
+    // the author's later change does not make the approver's earlier text reviewed
+    expect((await fourEyes({ subject: 'The author changed it again' })).message).toContain('someone else has to approve it');
+  });
+
+  it('reschedules the content as it is when the campaign is locked, keeping an edit saved meanwhile', async () => {
+    const campaign = await createCampaign(db.primary, author(), form());
+    const colleague = await db.copy.connect();
+    await colleague.query('BEGIN');
+    await colleague.query(`UPDATE campaigns SET subject = 'A colleague changed this' WHERE id = $1`, [String(campaign.id)]);
+    const rescheduled = rescheduleCampaign(db.primary, author(), campaign.id, { sendDate: tomorrow(), sendTime: '11:30', timezone: 'Europe/Berlin' });
+    // committed only once the reschedule waits for the campaign's row lock
+    await until(() => db.primary.exists(sql.type(z.object({ pid: z.number() }))`
+      SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%'`));
+    await colleague.query('COMMIT');
+    colleague.release();
+    const { campaign: after } = await rescheduled;
+    expect(after.subject).toBe('A colleague changed this');
   });
 
   it('refuses a send time in the past on the right input and writes nothing', async () => {
