@@ -4,6 +4,7 @@ import { requireRole } from '../accounts/roles.ts';
 import {
   contentAuthors,
   holdOverdueCampaigns,
+  lastPauseAction,
   transitionCampaign,
   type AuditEntry,
   type Campaign,
@@ -185,9 +186,13 @@ export async function pauseCampaign(db: DatabasePool, actor: Actor, campaignId: 
 /**
  * Paused → scheduled. A campaign paused mid-send continues at once; one paused before its
  * time keeps that time; a held (overdue) campaign is sent now: resuming it is the confirmation.
+ * One Herald paused for its bounces or complaints is resumed by approvers and admins only.
  */
 export async function resumeCampaign(db: DatabasePool, actor: Actor, campaignId: bigint): Promise<Step> {
   const campaign = await requireCampaign(db, actor, campaignId);
+  if (campaign.status === 'paused' && (await lastPauseAction(db, actor.userId, campaign.id)) === 'auto_pause') {
+    requireRole(actor, 'approver', 'resume a campaign Herald paused for its bounces or complaints');
+  }
   return step(db, actor, campaign, {
     actor: actor.memberId,
     action: campaign.held_at ? 'confirm_overdue' : 'resume',

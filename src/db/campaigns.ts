@@ -211,6 +211,14 @@ export async function recordCampaignAudit(
     RETURNING action, from_status, to_status, content_hash`);
 }
 
+/** What last paused the campaign ('pause', 'auto_pause', 'hold_overdue'), or null when nothing did. */
+export async function lastPauseAction(db: CommonQueryMethods, userId: string, campaignId: bigint): Promise<string | null> {
+  return db.maybeOneFirst(sql.type(z.object({ action: z.string() }))`
+    SELECT action FROM audit_log
+     WHERE user_id = ${userId} AND entity_type = 'campaign' AND entity_id = ${campaignId} AND to_status = 'paused'
+     ORDER BY created_at DESC, id DESC LIMIT 1`);
+}
+
 /** Assignments that forget an approval (with a transition back to draft). */
 export const VOID_APPROVAL = sql.fragment`, approved_hash = NULL, approved_by = NULL, approved_at = NULL, held_at = NULL`;
 

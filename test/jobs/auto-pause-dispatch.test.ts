@@ -2,6 +2,7 @@ import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AUTO_PAUSE_ACTIONS } from '../../src/bot/views/auto-pause.ts';
+import { resumeCampaign } from '../../src/campaigns/workflow.ts';
 import type { CampaignRef } from '../../src/notify/notifier.ts';
 import { genericSignature } from '../../src/webhooks/generic.ts';
 import { openTestDatabase } from '../helpers/db.ts';
@@ -81,6 +82,10 @@ describe('auto-pause while the dispatcher sends', () => {
 
     const refused = await pressButton(AUTO_PAUSE_ACTIONS.resume, 'UEDITOR');
     expect(refused.text).toContain('Only approvers and admins can resume a campaign Herald paused');
+    // nor through the card's Resume or `/herald campaign resume`, which end in the same domain call
+    const editor = { userId: ref.userId, teamId: 'T1', memberId: 'UEDITOR', role: 'editor' } as const;
+    const byCard = await resumeCampaign(db.primary, editor, ref.campaignId).then(() => null, (error: Error) => error);
+    expect(byCard?.message).toContain('Only approvers and admins can resume a campaign Herald paused for its bounces or complaints');
     expect((await campaignRow(db.primary, ref)).status).toBe('paused');
     expect(await harness.dispatcher.runRound()).toBe(0);
     expect(sink.received).toHaveLength(sentBeforePause);
