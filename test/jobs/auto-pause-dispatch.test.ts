@@ -83,6 +83,9 @@ describe('auto-pause while the dispatcher sends', () => {
     const refused = await pressButton(AUTO_PAUSE_ACTIONS.resume, 'UEDITOR');
     expect(refused.text).toContain('Only approvers and admins can resume a campaign Herald paused');
     // nor through the card's Resume or `/herald campaign resume`, which end in the same domain call
+    // (on a campaign that was approved, as one that is sending was)
+    await db.primary.query(sql.unsafe`
+      UPDATE campaigns c SET approved_hash = campaign_content_hash(c), approved_by = 'UADMIN' WHERE user_id = ${ref.userId} AND id = ${ref.campaignId}`);
     const editor = { userId: ref.userId, teamId: 'T1', memberId: 'UEDITOR', role: 'editor' } as const;
     const byCard = await resumeCampaign(db.primary, editor, ref.campaignId).then(() => null, (error: Error) => error);
     expect(byCard?.message).toContain('Only approvers and admins can resume a campaign Herald paused for its bounces or complaints');
@@ -92,5 +95,8 @@ describe('auto-pause while the dispatcher sends', () => {
     const pending = await db.primary.oneFirst(sql.type(z.object({ n: z.bigint() }))`
       SELECT count(*) AS n FROM campaign_recipients WHERE user_id = ${ref.userId} AND campaign_id = ${ref.campaignId} AND status = 'pending'`);
     expect(Number(pending)).toBe(400 - sentBeforePause);
+
+    const byAdmin = await resumeCampaign(db.primary, { ...editor, memberId: 'UADMIN', role: 'admin' }, ref.campaignId);
+    expect(byAdmin.campaign.status).toBe('scheduled');
   });
 });
