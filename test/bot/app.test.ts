@@ -52,8 +52,21 @@ describe('/herald help', () => {
       expect(outcome.text).toContain('/herald members');
       expect(outcome.text).toContain('/herald help');
     }
-    expect(unknown.text).toContain("I don't know `frobnicate`");
+    expect(unknown.text).toContain("I don't know `/herald frobnicate now`");
     expect(help.text).not.toContain("I don't know");
+  });
+
+  it('suggests the closest command for a typo, and lists only the commands of a known first word', async () => {
+    const typo = await herald.command('membres');
+    expect(typo.text).toContain("I don't know `/herald membres`. Did you mean `/herald members`?");
+    const campaign = await herald.command('campaign neww');
+    expect(campaign.text).toContain("I don't know `/herald campaign neww`. Did you mean `/herald campaign new`?");
+    expect(campaign.text).toContain('The `campaign` commands are:');
+    expect(campaign.text).toContain('/herald campaign cancel');
+    expect(campaign.text).not.toContain('/herald members');
+    const list = await herald.command('list');
+    expect(list.text).toContain("I don't know `/herald list`. Did you mean `/herald lists`? The `list` commands are:");
+    expect(list.text).toContain('/herald list create');
   });
 });
 

@@ -3,7 +3,7 @@ import { contactAddModal, contactCard, contactEditModal } from '../../../src/bot
 import { helpMessage } from '../../../src/bot/views/help.ts';
 import { importsMessage } from '../../../src/bot/views/import-history.ts';
 import { importChooseListModal, importModal, importReportMessage, importSummaryMessage, type ImportPreviewState } from '../../../src/bot/views/imports.ts';
-import { listCreateModal, listDeleteConfirmation, listsMessage } from '../../../src/bot/views/lists.ts';
+import { LIST_SELECT_ACTION, listCreateModal, listDeleteConfirmation, listsMessage } from '../../../src/bot/views/lists.ts';
 import { membersMessage } from '../../../src/bot/views/members.ts';
 import { templateCard, templateModal, templatePreviewMessage, templatesMessage } from '../../../src/bot/views/templates.ts';
 import type { Contact } from '../../../src/db/contacts.ts';
@@ -53,6 +53,34 @@ describe('list and contact views', () => {
   });
 });
 
+const listElement = (view: { blocks: object[] }) =>
+  (view.blocks as Array<{ block_id?: string; element: Record<string, any> }>).find((b) => b.block_id === 'list')!.element;
+
+describe('list selects beyond 100 lists', () => {
+  const lists = Array.from({ length: 300 }, (_, i) => ({ ...list(i + 1), name: `List ${String(i + 1).padStart(3, '0')}` }));
+
+  it('contact add searches every list and preselects the one named, even #250', () => {
+    const view = contactAddModal({ channel: 'C1', lists, listId: 250n });
+    assertValidView(view);
+    expect(listElement(view)).toEqual({ type: 'external_select', action_id: LIST_SELECT_ACTION, min_query_length: 0,
+      placeholder: { type: 'plain_text', text: 'Type to find a list' }, initial_option: { text: { type: 'plain_text', text: 'List 250' }, value: '250' } });
+  });
+
+  it('the import list choice searches every list', () => {
+    const view = importChooseListModal({ channel: 'C1', fileId: 'F1', lists });
+    assertValidView(view);
+    expect(listElement(view)).toMatchObject({ type: 'external_select', action_id: LIST_SELECT_ACTION, min_query_length: 0 });
+    expect(listElement(view).initial_option).toBeUndefined();
+  });
+
+  it('up to 100 lists stay a static select with all of them', () => {
+    const view = contactAddModal({ channel: 'C1', lists: lists.slice(0, 100), listId: 100n });
+    expect(listElement(view)).toMatchObject({ type: 'static_select', initial_option: { value: '100' } });
+    expect(listElement(view).options).toHaveLength(100);
+    expect(listElement(importChooseListModal({ channel: 'C1', fileId: 'F1', lists: lists.slice(0, 100) })).options).toHaveLength(100);
+  });
+});
+
 describe('import views', () => {
   it('the mapping modal stays under 100 blocks however many columns the file has', () => {
     const view = importModal({ ...preview(300), channel: 'C1', problem: 'Choose the column that holds the email addresses.' });
@@ -83,7 +111,7 @@ describe('template, help and member views', () => {
     const previewMessage = templatePreviewMessage(template, { subject: long(998), html: '', text: long(10_000), contact: hostile });
     assertValidMessageBlocks(previewMessage.blocks);
     expect(mrkdwnOf(previewMessage.blocks)).not.toContain('<!channel>');
-    const help = helpMessage([{ title: 'All', entries: Array.from({ length: 80 }, (_, i) => ({ usage: `/herald thing${i} <x>`, description: long(200) })) }], hostile);
+    const help = helpMessage([{ title: 'All', entries: Array.from({ length: 80 }, (_, i) => ({ usage: `/herald thing${i} <x>`, description: long(200) })) }], { typed: hostile, suggestion: hostile, related: hostile });
     assertValidMessageBlocks(help.blocks);
     expect(mrkdwnOf(help.blocks)).not.toContain('<!channel>');
     assertValidMessageBlocks(membersMessage(Array.from({ length: 500 }, (_, i) => ({ slack_user_id: `U${i}`, role: 'editor' as const, display_name: null, created_at: date }))).blocks);

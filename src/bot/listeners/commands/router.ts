@@ -66,7 +66,7 @@ export function findSubcommand(groups: readonly SubcommandGroup[], words: readon
 export function heraldCommand(
   services: Services,
   groups: readonly SubcommandGroup[],
-  showHelp: (ctx: CommandContext, unknown?: string) => Promise<void>,
+  showHelp: (ctx: CommandContext, notUnderstood: readonly string[]) => Promise<void>,
 ) {
   return async ({ ack, command, client, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     await ack();
@@ -92,7 +92,7 @@ export function heraldCommand(
           new UserError(`${problem ? `${problem} ` : ''}Usage: \`${route?.subcommand.usage ?? '/herald help'}\``),
       };
       if (route) await route.subcommand.run(ctx);
-      else await showHelp(ctx, words[0]);
+      else await showHelp(ctx, words);
     } catch (error) {
       await reportError(error, {
         log: services.log,
