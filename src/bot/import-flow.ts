@@ -10,7 +10,7 @@ import { rejectedRowsCsv } from '../imports/report.ts';
 import { RejectionSchema } from '../imports/rows.ts';
 import type { Services } from '../services.ts';
 import { postInChannel } from './post.ts';
-import { downloadSlackFile } from './slack-files.ts';
+import { downloadSlackFile, downloadSlackFileFor } from './slack-files.ts';
 import {
   importProgressMessage,
   importReportMessage,
@@ -31,8 +31,16 @@ const PROGRESS_FROM_ROWS = 5_000;
 
 export type Tell = (message: { text: string; blocks?: readonly object[] }) => Promise<void>;
 
-export async function offerImport(services: Services, client: WebClient, actor: Actor, list: List, fileId: string, tell: Tell): Promise<void> {
-  const file = await downloadSlackFile(client, fileId);
+/** The dry run of a file the member named in `channelId` (a command, or the shortcut on a file's message). */
+export async function offerImport(
+  services: Services,
+  client: WebClient,
+  actor: Actor,
+  list: List,
+  named: { fileId: string; channelId: string },
+  tell: Tell,
+): Promise<void> {
+  const file = await downloadSlackFileFor(client, named.fileId, { memberId: actor.memberId, channelId: named.channelId });
   const preview = await previewImport(services.db, actor, list.id, file);
   await tell(importSummaryMessage({ ...preview, listName: list.name, filename: file.filename }));
 }

@@ -36,7 +36,7 @@ describe('the fake Slack Web API (test harness) rejects what Slack rejects', () 
   });
 
   it('serves files only with a bot token and runs the files.uploadV2 sequence', async () => {
-    slack.addFile({ id: 'FSECRET1', name: 'a.csv', content: Buffer.from('email\n') });
+    slack.addFile({ id: 'FSECRET1', name: 'a.csv', content: Buffer.from('email\n'), user: 'U1' });
     const info = await client.files.info({ file: 'FSECRET1' });
     const url = info.file?.url_private_download as string;
     expect((await fetch(url)).status).toBe(404);

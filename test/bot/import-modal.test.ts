@@ -20,7 +20,7 @@ const inputs = (view: any) => view.blocks.filter((b: any) => b.type === 'input')
 
 describe('mapping modal', () => {
   it('re-counts when a column changes and refuses to import without an email column', async () => {
-    herald.slack.addFile({ id: 'FMAP', name: 'people.csv', content: Buffer.from('Name,Mail,Size\nAnn Lee,ann@map.test,5\nBob,bob@map.test,7\n') });
+    herald.slack.addFile({ id: 'FMAP', name: 'people.csv', content: Buffer.from('Name,Mail,Size\nAnn Lee,ann@map.test,5\nBob,bob@map.test,7\n'), user: A.user });
     const summary = await herald.command('import Big <https://team.slack.com/files/UMOD/FMAP/people.csv>', A);
     expect(summary.text).toContain('*2* new');
     const review = await herald.action('import_review', { ...A, value: summary.responses[0].blocks.at(-1).elements[0].value });
@@ -45,7 +45,7 @@ describe('mapping modal', () => {
   });
 
   it('does not import the same preview twice', async () => {
-    herald.slack.addFile({ id: 'FTWICE', name: 'twice.csv', content: Buffer.from('email\ntwice@map.test\n') });
+    herald.slack.addFile({ id: 'FTWICE', name: 'twice.csv', content: Buffer.from('email\ntwice@map.test\n'), user: A.user });
     const summary = await herald.command('import Big FTWICE', A);
     const review = await herald.action('import_review', { ...A, value: summary.responses[0].blocks.at(-1).elements[0].value });
     await herald.submitView(review.view, {}, A);
@@ -55,9 +55,9 @@ describe('mapping modal', () => {
 });
 
 describe('message shortcut on a file', () => {
-  it('asks for the list, then posts the dry run privately in the channel', async () => {
-    herald.slack.addFile({ id: 'FSHORT', name: 'short.csv', content: Buffer.from('email\nshort@map.test\n') });
-    const message = { ts: '1700000001.000100', text: '', user: 'UMOD', files: [{ id: 'FSHORT', name: 'short.csv' }] };
+  it('asks for the list, then posts the dry run of a file shared in the channel privately there', async () => {
+    herald.slack.addFile({ id: 'FSHORT', name: 'short.csv', content: Buffer.from('email\nshort@map.test\n'), user: 'UCOLLEAGUE', channels: [A.channel] });
+    const message = { ts: '1700000001.000100', text: '', user: 'UCOLLEAGUE', files: [{ id: 'FSHORT', name: 'short.csv' }] };
     const opened = await herald.shortcut('import_csv', { ...A, message });
     expect(opened.view.callback_id).toBe('import_choose_list');
     const chosen = await herald.submitView(opened.view, { list: opened.view.blocks[0].element.options[0].value }, A);
@@ -76,7 +76,7 @@ describe('message shortcut on a file', () => {
 describe('large files', () => {
   it('posts progress in the thread, updates it in place, and attaches rejected rows as a CSV', async () => {
     const rows = Array.from({ length: 6_000 }, (_, i) => (i % 200 === 0 ? `broken-${i}` : `bulk${i}@map.test`));
-    herald.slack.addFile({ id: 'FBIGFILE', name: 'big.csv', content: Buffer.from(`email\n${rows.join('\n')}\n`) });
+    herald.slack.addFile({ id: 'FBIGFILE', name: 'big.csv', content: Buffer.from(`email\n${rows.join('\n')}\n`), user: A.user });
     await herald.db.primary.query(sql.unsafe`UPDATE users SET contact_limit = 100000`);
     const summary = await herald.command('import Big FBIGFILE', A);
     const review = await herald.action('import_review', { ...A, value: summary.responses[0].blocks.at(-1).elements[0].value });

@@ -26,7 +26,7 @@ const snapshot = async () => ({ contacts: await count('contacts'), memberships: 
 /** Uploads `csv`, runs the dry run and opens the mapping modal; returns the modal. */
 async function review(csv: string) {
   const id = `FRULE${++fileSeq}`;
-  herald.slack.addFile({ id, name: `${id}.csv`, content: Buffer.from(csv) });
+  herald.slack.addFile({ id, name: `${id}.csv`, content: Buffer.from(csv), user: A.user });
   const summary = await herald.command(`import Main ${id}`, A);
   const opened = await herald.action('import_review', { ...A, value: summary.responses[0].blocks.at(-1).elements[0].value });
   return opened.view;

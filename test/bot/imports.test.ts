@@ -25,7 +25,7 @@ const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fix
 /** Uploads a file the way Slack tells Herald about it (file_shared). */
 async function upload(name: string, content: Buffer, as = A, size?: number): Promise<string> {
   const id = `FIMP${++fileSeq}`;
-  herald.slack.addFile({ id, name, content, size });
+  herald.slack.addFile({ id, name, content, size, user: as.user, channels: [as.channel] });
   await herald.event({ type: 'file_shared', file_id: id, user_id: as.user, channel_id: as.channel, file: { id }, event_ts: '1700000000.1' }, { team: as.team });
   return id;
 }

@@ -10,7 +10,26 @@ import { reject, SlackRejection, validateBlocks, validateMessage, validateView }
 
 export type Call = { method: string; args: Record<string, unknown>; auth?: string };
 export type Message = { channel: string; ts: string; thread_ts?: string; text?: string; blocks?: Block[]; user?: string };
-export type FakeFile = { id: string; name: string; content: Buffer; mimetype?: string; filetype?: string; size?: number };
+export type FakeFile = {
+  id: string;
+  name: string;
+  content: Buffer;
+  mimetype?: string;
+  filetype?: string;
+  size?: number;
+  /** The member who uploaded it. */
+  user: string;
+  /** Where it is shared, as files.info lists it: public channels, private channels and group DMs, DMs. */
+  channels?: string[];
+  groups?: string[];
+  ims?: string[];
+  /** A remote file (files.remote.add): files.info gives this address as url_private and has no url_private_download. */
+  externalUrl?: string;
+  /** Where url_private(_download) point instead of the fake's own download route. */
+  downloadUrl?: string;
+  /** The download answers 302 to this address (as Slack sends a token it refuses to the workspace's sign-in page). */
+  redirectTo?: string;
+};
 type Block = Record<string, any>;
 
 const BOT_TOKEN_PREFIX = 'xoxb-';
@@ -63,6 +82,10 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
         res.writeHead(404);
         return res.end();
       }
+      if (file.redirectTo) {
+        res.writeHead(302, { location: file.redirectTo });
+        return res.end();
+      }
       res.writeHead(200, { 'content-type': file.mimetype ?? 'application/octet-stream' });
       return res.end(file.content);
     }
@@ -82,6 +105,14 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
       json({ ok: false, error: code, detail: error.message });
     }
   });
+
+  function fileInfo(file: FakeFile): Record<string, unknown> {
+    const where = { user: file.user, channels: file.channels ?? [], groups: file.groups ?? [], ims: file.ims ?? [] };
+    const described = { id: file.id, name: file.name, size: file.size ?? file.content.length, mimetype: file.mimetype ?? 'text/csv', filetype: file.filetype ?? 'csv', ...where };
+    if (file.externalUrl) return { ...described, mode: 'external', is_external: true, external_type: 'app', url_private: file.externalUrl };
+    const url = file.downloadUrl ?? `${base}/files/${file.id}`;
+    return { ...described, mode: 'hosted', is_external: false, url_private_download: url, url_private: url };
+  }
 
   function handle(method: string, args: Record<string, unknown>): unknown {
     switch (method) {
@@ -137,8 +168,7 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
       case 'files.info': {
         const file = files.get(String(args.file));
         reject(!file, 'file_not_found');
-        return { ok: true, file: { id: file!.id, name: file!.name, size: file!.size ?? file!.content.length, mimetype: file!.mimetype ?? 'text/csv',
-          filetype: file!.filetype ?? 'csv', url_private_download: `${base}/files/${file!.id}`, url_private: `${base}/files/${file!.id}` } };
+        return { ok: true, file: fileInfo(file!) };
       }
       case 'files.getUploadURLExternal': {
         reject(!args.filename || !args.length, 'invalid_arguments');

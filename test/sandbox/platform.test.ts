@@ -132,7 +132,7 @@ describe('the sandbox Web API', () => {
     const message = (await timeline()).find((m) => m.file_ids.length > 0)!;
     expect(message.text).toBe('Your report');
     const { file } = await client.files.info({ file: message.file_ids[0]! });
-    expect(file).toMatchObject({ name: 'report.csv', title: 'Report', filetype: 'csv', size: 20 });
+    expect(file).toMatchObject({ name: 'report.csv', title: 'Report', filetype: 'csv', size: 20, channels: [CHANNEL], groups: [], ims: [] });
     const withToken = await fetch(file!.url_private_download!, { headers: { authorization: `Bearer ${SANDBOX_TOKEN}` } });
     expect(await withToken.text()).toBe('email\na@example.com\n');
     expect((await fetch(file!.url_private_download!)).status).toBe(403);

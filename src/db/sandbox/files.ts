@@ -49,6 +49,19 @@ export async function findFiles(db: CommonQueryMethods, ids: readonly string[]):
     SELECT ${COLUMNS} FROM sandbox_files WHERE id = ANY(${sql.array([...ids], 'text')})`);
 }
 
+/** The conversations a file is shared in (messages everyone there sees), as files.info lists them. */
+export async function fileShares(db: CommonQueryMethods, id: string): Promise<{ channels: string[]; ims: string[] }> {
+  const shares = await db.any(sql.type(z.object({ channel_id: z.string(), is_im: z.boolean() }))`
+    SELECT DISTINCT m.channel_id, c.im_member IS NOT NULL AS is_im
+      FROM sandbox_messages m JOIN sandbox_channels c ON c.id = m.channel_id
+     WHERE ${id} = ANY (m.file_ids) AND m.visible_to IS NULL
+     ORDER BY m.channel_id`);
+  return {
+    channels: shares.filter((share) => !share.is_im).map((share) => share.channel_id),
+    ims: shares.filter((share) => share.is_im).map((share) => share.channel_id),
+  };
+}
+
 export async function fileContent(db: CommonQueryMethods, id: string): Promise<Buffer | null> {
   return db.maybeOneFirst(sql.type(z.object({ content: z.instanceof(Buffer) }))`
     SELECT content FROM sandbox_files WHERE id = ${id} AND content IS NOT NULL`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findFile, insertFile, setFileTitle, type SandboxFile } from '../../db/sandbox/files.ts';
+import { fileShares, findFile, insertFile, setFileTitle, type SandboxFile } from '../../db/sandbox/files.ts';
 import type { SandboxContext } from '../context.ts';
 import { post, resolveChannel } from '../conversation.ts';
 import { slackId } from '../ids.ts';
@@ -30,7 +30,8 @@ export function fileTypeOf(name: string): { filetype: string; mimetype: string }
 }
 
 /** A file as files.info returns it; url_private_download needs the bot token, as in Slack. */
-function fileObject(ctx: SandboxContext, file: SandboxFile): Record<string, unknown> {
+async function fileObject(ctx: SandboxContext, file: SandboxFile): Promise<Record<string, unknown>> {
+  const shares = await fileShares(ctx.db, file.id);
   const url = `${ctx.baseUrl}/sandbox/files/${file.id}/${encodeURIComponent(file.name)}`;
   return {
     id: file.id,
@@ -43,6 +44,9 @@ function fileObject(ctx: SandboxContext, file: SandboxFile): Record<string, unkn
     pretty_type: file.filetype.toUpperCase(),
     user: file.uploader_id,
     size: file.size,
+    channels: shares.channels,
+    groups: [],
+    ims: shares.ims,
     mode: 'hosted',
     is_external: false,
     is_public: false,
@@ -75,7 +79,7 @@ const CompleteArgs = z.object({
 export const fileMethods: WebApiMethods = {
   async 'files.info'(ctx, raw) {
     const args = parseArguments(InfoArgs, raw);
-    return { file: fileObject(ctx, await requireFile(ctx, args.file)) };
+    return { file: await fileObject(ctx, await requireFile(ctx, args.file)) };
   },
 
   async 'files.getUploadURLExternal'(ctx, raw) {
@@ -105,7 +109,7 @@ export const fileMethods: WebApiMethods = {
         fileIds: files.map((f) => f.id),
       });
     }
-    return { files: files.map((file) => fileObject(ctx, file)) };
+    return { files: await Promise.all(files.map((file) => fileObject(ctx, file))) };
   },
 
   async 'files.upload'() {

@@ -24,7 +24,7 @@ export const importCommands: SubcommandGroup = {
         if (!file) {
           throw new UserError('Upload the CSV file in this conversation first, then run `/herald import <list>` again — or use “Import CSV into Herald” on the file’s message.');
         }
-        await offerImport(ctx.services, ctx.client, ctx.actor, list, file, (message) => ctx.reply(message.text, message.blocks));
+        await offerImport(ctx.services, ctx.client, ctx.actor, list, { fileId: file, channelId: ctx.command.channel_id }, (message) => ctx.reply(message.text, message.blocks));
       },
     },
     'import undo': {

@@ -28,9 +28,10 @@ export function registerImportViews(app: App, services: Services): void {
   app.view(IMPORT_CHOOSE_LIST_VIEW, onView(services, async ({ ack, view, body, client, actor }) => {
     const metadata = viewMetadata(view);
     const list = await requireListById(services.db.primary, actor, idFrom({ value: selectedValue(view, 'list') ?? '' }));
-    if (typeof metadata.fileId !== 'string') throw new UserError('This form is out of date. Use the shortcut again.');
+    const { fileId, channel } = metadata;
+    if (typeof fileId !== 'string' || !channel) throw new UserError('This form is out of date. Use the shortcut again.');
     await ack();
-    const where = { client, memberId: body.user.id, channelId: metadata.channel };
-    await offerImport(services, client, actor, list, metadata.fileId, (message) => tellPrivately(where, message.text, message.blocks));
+    const where = { client, memberId: body.user.id, channelId: channel };
+    await offerImport(services, client, actor, list, { fileId, channelId: channel }, (message) => tellPrivately(where, message.text, message.blocks));
   }));
 }
