@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { dropExpiredPartitions, ensurePartitions, partitionState } from '../../src/db/partitions.ts';
 import { openTestDatabase } from '../helpers/db.ts';
 import { addRecipients, createAccount, createCampaign, createContacts } from '../helpers/fixtures.ts';
+import { twiceQueuedBehind } from '../helpers/lock-queue.ts';
 
 let db: Awaited<ReturnType<typeof openTestDatabase>>;
 beforeAll(async () => {
@@ -76,5 +77,42 @@ describe('monthly partitions', () => {
     expect(months).toContain(partitionName(monthsFromNow(-13)));
     expect(months).toContain(partitionName(monthsFromNow(-12)));
     expect(await dropExpiredPartitions(db.primary, 13)).toEqual([]);
+  });
+
+  it('two processes creating the same month at once both succeed, and it is created once', async () => {
+    await ensurePartitions(db.primary);
+    // as on the 1st of a month: the month two ahead does not exist yet
+    const twoAhead = partitionName(monthsFromNow(2));
+    await db.primary.query(sql.unsafe`ALTER TABLE email_events DETACH PARTITION ${sql.identifier([twoAhead])}`);
+    await db.primary.query(sql.unsafe`DROP TABLE ${sql.identifier([twoAhead])}`);
+    // Plain connections: Slonik retries a statement that lost a deadlock, which hides most
+    // collisions (after a second each) but not all. Creating a month locks the default
+    // partition, so both rolls queue up behind this lock.
+    const created = await twiceQueuedBehind(db.primary, sql.unsafe`LOCK TABLE email_events_default IN SHARE ROW EXCLUSIVE MODE`, async () => {
+      const { rows } = await db.copy.query<{ created: number }>('SELECT ensure_email_event_partitions(2) AS created');
+      return rows[0]!.created;
+    });
+    expect([...created].sort()).toEqual([0, 1]);
+    expect((await partitionState(db.primary)).months).toContain(twoAhead);
+  });
+
+  it('two processes dropping expired months at once both succeed, and each month is dropped once', async () => {
+    const userId = await createAccount(db.primary);
+    const [contact] = await createContacts(db.primary, userId, 1);
+    const campaignId = await createCampaign(db.primary, userId);
+    await addRecipients(db.primary, userId, campaignId, [contact!]);
+    const expired = [-20, -19].map((ago) => monthsFromNow(ago));
+    for (const month of expired) {
+      await db.primary.query(sql.unsafe`
+        INSERT INTO email_events (user_id, campaign_id, contact_id, event_type, created_at)
+        VALUES (${userId}, ${campaignId}, ${contact!}, 'delivered', ${month.toISOString()})`);
+    }
+    await ensurePartitions(db.primary);
+    // detaching a month locks email_events: both rolls queue up behind this lock
+    const dropped = await twiceQueuedBehind(db.primary, sql.unsafe`LOCK TABLE email_events IN ACCESS SHARE MODE`, () =>
+      dropExpiredPartitions(db.primary, 13));
+    expect(dropped.flat().sort()).toEqual(expired.map(partitionName).sort());
+    const { months } = await partitionState(db.primary);
+    for (const month of expired) expect(months).not.toContain(partitionName(month));
   });
 });

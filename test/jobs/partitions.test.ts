@@ -1,9 +1,11 @@
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { ensurePartitions } from '../../src/db/partitions.ts';
 import { rollPartitions, type RollerDeps } from '../../src/jobs/partitions.ts';
 import { recordEvents } from '../helpers/campaign-events.ts';
 import { addRecipients, createCampaign, createContacts } from '../helpers/fixtures.ts';
+import { twiceQueuedBehind } from '../helpers/lock-queue.ts';
 import { startTestHerald, type TestHerald } from '../helpers/herald-app.ts';
 
 let herald: TestHerald;
@@ -86,6 +88,18 @@ describe('partition roller job', () => {
     const delivered = await herald.db.primary.oneFirst(sql.type(z.object({ emails_delivered: z.number() }))`
       SELECT emails_delivered FROM campaigns WHERE user_id = ${userId} AND id = ${campaignId}`);
     expect(delivered).toBe(1); // counters outlive the events they were computed from
+  });
+
+  it('two workers rolling at the same moment both succeed and alert nobody', async () => {
+    const { campaignId, contacts } = await campaignWithRecipients(1);
+    const expired = [-20, -19].map((m) => monthsFromNow(m));
+    await recordEvents(herald.db.primary, userId, campaignId, expired.map((at) => ({ contactId: contacts[0]!, type: 'delivered' as const, at })));
+    await ensurePartitions(herald.db.primary); // months a roll has to drop, as after a month's turn
+    // detaching a month locks email_events: both rolls queue up behind this lock
+    const rolls = await twiceQueuedBehind(herald.db.primary, sql.unsafe`LOCK TABLE email_events IN ACCESS SHARE MODE`, () => rollPartitions(deps));
+    expect(rolls.map((roll) => roll.problems)).toEqual([[], []]);
+    expect(rolls.flatMap((roll) => roll.dropped).sort()).toEqual(expired.map(partitionName).sort());
+    expect(adminPosts()).toHaveLength(0);
   });
 
   it('alerts the admin channel when a future month has no partition and events wait in the default one', async () => {
