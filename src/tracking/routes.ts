@@ -5,6 +5,7 @@ import { PayloadTooLargeError, readBody, sendHtml, type Route, type RouteRequest
 import { isTrackable } from '../mail/links.ts';
 import type { EventBuffer } from './event-buffer.ts';
 import { deviceType, machineReason } from './machine.ts';
+import { createRepeatLimit } from './repeat-limit.ts';
 import { confirmUnsubscribePage, invalidLinkPage, testSendPage, unsubscribedPage } from './pages.ts';
 import type { TokenSigner, VerifiedToken } from './tokens.ts';
 import { unsubscribe, unsubscribeTarget } from './unsubscribe.ts';
@@ -15,6 +16,8 @@ const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBR
 const UNSUBSCRIBE_BODY_LIMIT = 4 * 1024;
 /** The token that test sends carry in their unsubscribe link (see src/delivery/send-test.ts). */
 export const TEST_SEND_TOKEN = 'test-send';
+/** Events one open or click link stores per minute at most. */
+const EVENTS_PER_LINK_PER_MINUTE = 10;
 
 export type TrackingRouteDeps = {
   db: DatabasePool;
@@ -67,9 +70,11 @@ function trackingEvent(deps: TrackingRouteDeps, req: RouteRequest, token: Verifi
 /**
  * The public routes of email links: open pixel, click redirect, unsubscribe. A token that
  * does not verify gets 404 and nothing is written. Opens and clicks go through the event
- * buffer; an unsubscribe is written before the page says it is done.
+ * buffer, up to EVENTS_PER_LINK_PER_MINUTE a link; an unsubscribe is written before the
+ * page says it is done.
  */
 export function trackingRoutes(deps: TrackingRouteDeps): Route[] {
+  const repeats = createRepeatLimit({ perWindow: EVENTS_PER_LINK_PER_MINUTE, windowMs: 60_000, maxKeys: 100_000 });
   return [
     {
       path: '/t/o/:token',
@@ -77,7 +82,7 @@ export function trackingRoutes(deps: TrackingRouteDeps): Route[] {
       handler: (req, res) => {
         const token = deps.signer.verify('open', tokenOf(req));
         if (!token) return notFound(res);
-        deps.events.record({ ...trackingEvent(deps, req, token, 'open'), type: 'opened' });
+        if (repeats.allow(`o/${tokenOf(req)}`)) deps.events.record({ ...trackingEvent(deps, req, token, 'open'), type: 'opened' });
         res.writeHead(200, { 'content-type': 'image/gif', 'content-length': PIXEL.length, 'cache-control': 'no-store, private' });
         res.end(req.method === 'HEAD' ? undefined : PIXEL);
       },
@@ -90,12 +95,9 @@ export function trackingRoutes(deps: TrackingRouteDeps): Route[] {
         if (!token?.linkId) return notFound(res);
         const link = await findCampaignLink(deps.db, { userId: token.userId, campaignId: token.campaignId }, token.linkId);
         if (!link || !isTrackable(link.url)) return notFound(res);
-        deps.events.record({
-          ...trackingEvent(deps, req, token, 'click'),
-          type: 'clicked',
-          linkUrl: link.url,
-          linkText: link.link_text,
-        });
+        if (repeats.allow(`c/${tokenOf(req)}`)) {
+          deps.events.record({ ...trackingEvent(deps, req, token, 'click'), type: 'clicked', linkUrl: link.url, linkText: link.link_text });
+        }
         res.writeHead(302, { location: link.url, 'cache-control': 'no-store, private', 'referrer-policy': 'no-referrer' });
         res.end();
       },

@@ -101,6 +101,22 @@ describe('click tracking from a received email', () => {
     expect((await get(crossed)).status).toBe(404);
     expect(await countRows(db.primary, 'email_events')).toBe(before);
   });
+
+  it('stores at most 10 events a minute for one link, and still serves every request', async () => {
+    const { open, click } = trackingUrls('ann@example.org', 'Autumn');
+    const stored = (type: string) => db.primary.oneFirst(sql.type(z.object({ n: z.number() }))`
+      SELECT count(*)::int AS n FROM email_events
+       WHERE user_id = ${autumn.userId} AND campaign_id = ${autumn.campaignId} AND event_type = ${type}`);
+    for (let i = 0; i < 15; i++) {
+      expect((await get(open)).status).toBe(200);
+      expect((await get(click)).status).toBe(302);
+    }
+    expect(await stored('opened')).toBe(10);
+    expect(await stored('clicked')).toBe(10);
+    // another recipient's link has a limit of its own
+    expect((await get(trackingUrls('bob@example.org', 'Autumn').open)).status).toBe(200);
+    expect(await stored('opened')).toBe(11);
+  });
 });
 
 describe('clicks by security scanners', () => {
