@@ -12,8 +12,9 @@ import type { Database } from '../db/pool.ts';
 import { campaignsSentBetween, listSizes, periodTotals, type CampaignCounters, type PeriodTotals } from '../db/reports.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { isTimeZone } from '../zoned-time.ts';
 import { renderOpensClicksChart } from './chart.ts';
-import { digestPeriod, isValidTimezone, nextRunAfter, parseTimeOfDay, type DigestSchedule, type Frequency } from './schedule.ts';
+import { digestPeriod, nextRunAfter, parseTimeOfDay, type DigestSchedule, type Frequency } from './schedule.ts';
 
 /** A digest lists at most this many campaigns (and charts them); more are summarised. */
 export const DIGEST_CAMPAIGN_LIMIT = 15;
@@ -55,7 +56,7 @@ export type SubscribeInput = {
 
 export async function subscribeToDigest(db: CommonQueryMethods, input: SubscribeInput, now: Date): Promise<DigestSubscription> {
   if (!parseTimeOfDay(input.timeOfDay)) throw new UserError(`“${input.timeOfDay}” is not a time of day; write it as HH:MM, e.g. 09:00.`);
-  if (!isValidTimezone(input.timezone)) throw new UserError(`Your Slack time zone “${input.timezone}” is unknown to Herald.`);
+  if (!isTimeZone(input.timezone)) throw new UserError(`Your Slack time zone “${input.timezone}” is unknown to Herald.`);
   const schedule = { frequency: input.frequency, timeOfDay: input.timeOfDay, weekday: input.weekday, timezone: input.timezone };
   return insertDigestSubscription(db, {
     ...schedule,

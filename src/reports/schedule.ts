@@ -4,6 +4,8 @@
  * time zone database Node ships.
  */
 
+import { wallClockAt, wallClockToInstant } from '../zoned-time.ts';
+
 export const FREQUENCIES = ['daily', 'weekly'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
 
@@ -20,62 +22,6 @@ export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday',
 
 const DAY_MS = 86_400_000;
 
-type LocalTime = { year: number; month: number; day: number; hour: number; minute: number };
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timezone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timezone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timezone, formatter);
-  }
-  return formatter;
-}
-
-export function isValidTimezone(timezone: string): boolean {
-  try {
-    formatterFor(timezone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function localTime(instant: number, timezone: string): LocalTime & { second: number } {
-  const parts = Object.fromEntries(
-    formatterFor(timezone)
-      .formatToParts(new Date(instant))
-      .filter((part) => part.type !== 'literal')
-      .map((part) => [part.type, Number(part.value)]),
-  ) as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>;
-  return parts;
-}
-
-/** Minutes the zone is ahead of UTC at that instant. */
-function offsetMinutes(instant: number, timezone: string): number {
-  const local = localTime(instant, timezone);
-  const asUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
-  return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60_000);
-}
-
-/** The instant a local wall-clock time happens; a time skipped by a DST jump moves forward with it. */
-export function zonedTimeToInstant(local: LocalTime, timezone: string): Date {
-  const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute);
-  const guess = wall - offsetMinutes(wall, timezone) * 60_000;
-  // the offset at the guessed instant is the right one unless a DST change lies in between
-  return new Date(wall - offsetMinutes(guess, timezone) * 60_000);
-}
-
 export function parseTimeOfDay(text: string): { hour: number; minute: number } | null {
   const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text.trim());
   return match ? { hour: Number(match[1]), minute: Number(match[2]) } : null;
@@ -85,12 +31,13 @@ export function parseTimeOfDay(text: string): { hour: number; minute: number } |
 export function nextRunAfter(schedule: DigestSchedule, after: Date): Date {
   const time = parseTimeOfDay(schedule.timeOfDay);
   if (!time) throw new Error(`bad time of day ${schedule.timeOfDay}`);
-  const today = localTime(after.getTime(), schedule.timezone);
+  const today = wallClockAt(after.getTime(), schedule.timezone);
   const todayUtc = Date.UTC(today.year, today.month - 1, today.day);
   for (let days = 0; days <= 8; days += 1) {
     const date = new Date(todayUtc + days * DAY_MS);
     if (schedule.frequency === 'weekly' && date.getUTCDay() !== schedule.weekday) continue;
-    const due = zonedTimeToInstant(
+    // a time skipped by a DST jump moves forward with it, a repeated one is the first
+    const due = wallClockToInstant(
       { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), ...time },
       schedule.timezone,
     );

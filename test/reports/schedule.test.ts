@@ -22,4 +22,12 @@ describe('digest due times in the subscriber’s time zone', () => {
     expect(next({ timezone: 'Europe/Berlin' }, '2025-10-25T12:00:00Z')).toBe('2025-10-26T08:00:00.000Z'); // CET again
     expect(next({ timezone: 'Europe/Berlin', timeOfDay: '02:30' }, '2025-03-29T12:00:00Z')).toBe('2025-03-30T01:30:00.000Z'); // 03:30 CEST
   });
+
+  it('moves a skipped time forward west of UTC too, and posts at the first of a time shown twice', () => {
+    // 02:30 does not exist on 9 March in New York: 03:30 EDT, not 01:30 EST
+    expect(next({ timezone: 'America/New_York', timeOfDay: '02:30' }, '2025-03-08T12:00:00Z')).toBe('2025-03-09T07:30:00.000Z');
+    // 02:30 happens twice on 26 October in Berlin and on 6 April in Sydney: the first, still in summer time
+    expect(next({ timezone: 'Europe/Berlin', timeOfDay: '02:30' }, '2025-10-25T12:00:00Z')).toBe('2025-10-26T00:30:00.000Z');
+    expect(next({ timezone: 'Australia/Sydney', timeOfDay: '02:30' }, '2025-04-05T00:00:00Z')).toBe('2025-04-05T15:30:00.000Z');
+  });
 });
