@@ -48,6 +48,26 @@ describe('the "Retry unknown" button of the delivery report', () => {
     expect(clicked.calls.some((c) => c.method === 'chat.update')).toBe(true);
   });
 
+  it('queues nothing on a campaign cancelled since, and says why', async () => {
+    const db = herald.db.primary;
+    const cancelled = await db.oneFirst(sql.type(z.object({ id: z.bigint() }))`
+      INSERT INTO campaigns (user_id, name, subject, html_content, status, slack_channel_id, slack_message_ts)
+      VALUES (${userId}, 'Cancelled since', 'Hello', '<p>Hi</p>', 'cancelled', 'CMARKETING', '1699999999.000002') RETURNING id`);
+    await db.query(sql.unsafe`
+      INSERT INTO campaign_recipients (user_id, campaign_id, contact_id, email, status)
+      SELECT user_id, ${cancelled}, id, email, 'unknown' FROM contacts WHERE user_id = ${userId} AND email = 'a@example.org'`);
+
+    const clicked = await herald.action(RETRY_UNKNOWN_ACTION, { ...ADMIN, value: String(cancelled) });
+    expect(clicked.text).toContain('This campaign is cancelled');
+    expect(clicked.text).toContain('Nothing was changed.');
+    const after = await db.one(sql.type(z.object({ campaign: z.string(), recipient: z.string() }))`
+      SELECT c.status AS campaign, r.status AS recipient FROM campaigns c
+        JOIN campaign_recipients r ON r.user_id = c.user_id AND r.campaign_id = c.id
+       WHERE c.user_id = ${userId} AND c.id = ${cancelled}`);
+    expect(after).toEqual({ campaign: 'cancelled', recipient: 'unknown' });
+    expect(herald.slack.thread('CMARKETING', '1699999999.000002').map((m) => m.text).join('\n')).not.toContain('will be sent again');
+  });
+
   it('says there is nothing to retry when no outcome is unknown any more', async () => {
     const clicked = await herald.action(RETRY_UNKNOWN_ACTION, { ...ADMIN, value: String(campaignId) });
     expect(clicked.text).toContain('nothing to retry');
