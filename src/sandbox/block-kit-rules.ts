@@ -33,6 +33,45 @@ function validateTextObject(obj: unknown, where: string, max: number, plainOnly 
   reject(textLength(t) > max, `${where}: text longer than ${max}`);
 }
 
+function validateOptions(options: readonly Block[], where: string, plainOnly: boolean): void {
+  reject(options.length > 100, `${where}: more than 100 options`);
+  for (const [i, o] of options.entries()) {
+    validateTextObject(o?.text, `${where}[${i}].text`, 75, plainOnly);
+    reject(typeof o.value !== 'string' || o.value.length > 150, `${where}[${i}]: bad value`);
+  }
+}
+
+/** External selects get their options from the app's options load URL; only the initial ones are in the view. */
+function validateExternalSelect(el: Block, where: string): void {
+  const multi = el.type === 'multi_external_select';
+  reject(el.options !== undefined || el.option_groups !== undefined, `${where}: an external select takes no options`);
+  reject(el[multi ? 'initial_option' : 'initial_options'] !== undefined, `${where}: ${multi ? 'initial_option' : 'initial_options'} is not a field of ${el.type}`);
+  const initial = multi ? el.initial_options : el.initial_option === undefined ? undefined : [el.initial_option];
+  if (initial !== undefined) {
+    reject(!Array.isArray(initial), `${where}: bad initial option(s)`);
+    validateOptions(initial, `${where}.initial_option${multi ? 's' : ''}`, true);
+  }
+  if (el.min_query_length !== undefined) reject(!Number.isInteger(el.min_query_length) || el.min_query_length < 0, `${where}: bad min_query_length`);
+  if (el.max_selected_items !== undefined) reject(!multi || !Number.isInteger(el.max_selected_items) || el.max_selected_items < 1, `${where}: bad max_selected_items`);
+  if (el.placeholder !== undefined) validateTextObject(el.placeholder, `${where}.placeholder`, 150, true);
+}
+
+/**
+ * The app's answer to an options request (block_suggestion) as Slack checks it before it shows
+ * the options: up to 100 options, or up to 100 option groups of up to 100 options each.
+ */
+export function validateOptionsResponse(answer: unknown): void {
+  const body = (answer ?? {}) as Block;
+  reject(!Array.isArray(body.options) === !Array.isArray(body.option_groups), 'options: send either options or option_groups');
+  if (Array.isArray(body.options)) return validateOptions(body.options, 'options', true);
+  reject(body.option_groups.length > 100, 'option_groups: more than 100 groups');
+  for (const [i, group] of (body.option_groups as Block[]).entries()) {
+    validateTextObject(group?.label, `option_groups[${i}].label`, 75, true);
+    reject(!Array.isArray(group.options), `option_groups[${i}]: without options`);
+    validateOptions(group.options, `option_groups[${i}].options`, true);
+  }
+}
+
 function validateElement(el: Block, where: string): void {
   reject(typeof el.type !== 'string', `${where}: element without type`);
   if (el.action_id !== undefined) reject(String(el.action_id).length > 255, `${where}: action_id too long`);
@@ -44,12 +83,9 @@ function validateElement(el: Block, where: string): void {
   if (el.type === 'static_select' || el.type === 'multi_static_select' || el.type === 'checkboxes' || el.type === 'radio_buttons' || el.type === 'overflow') {
     const options = (el.options ?? el.option_groups?.flatMap((g: Block) => g.options)) as Block[] | undefined;
     reject(!Array.isArray(options) || options.length === 0, `${where}: select without options`);
-    reject((options ?? []).length > 100, `${where}: more than 100 options`);
-    for (const [i, o] of (options ?? []).entries()) {
-      validateTextObject(o.text, `${where}.options[${i}].text`, 75, el.type.includes('select') || el.type === 'overflow');
-      reject(typeof o.value !== 'string' || o.value.length > 150, `${where}.options[${i}]: bad value`);
-    }
+    validateOptions(options ?? [], `${where}.options`, el.type.includes('select') || el.type === 'overflow');
   }
+  if (el.type === 'external_select' || el.type === 'multi_external_select') validateExternalSelect(el, where);
   if (el.type === 'plain_text_input') {
     if (el.max_length !== undefined) reject(el.max_length < 1 || el.max_length > 3000, `${where}: bad max_length`);
     if (el.initial_value !== undefined) reject(String(el.initial_value).length > 3000, `${where}: initial_value too long`);

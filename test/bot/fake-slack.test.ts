@@ -1,6 +1,6 @@
 import { LogLevel, WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
+import { assertValidOptionsResponse, startFakeSlack, type FakeSlack } from '../helpers/fake-slack.ts';
 
 let slack: FakeSlack;
 let client: WebClient;
@@ -33,6 +33,25 @@ describe('the fake Slack Web API (test harness) rejects what Slack rejects', () 
     expect(await errorOf(client.chat.postMessage({ channel: 'C1', text: '' }))).toBe('no_text');
     expect(await errorOf(client.chat.postMessage({ channel: 'C1', text: 't', blocks: Array.from({ length: 50 }, () => section('x'.repeat(3000))) as never }))).toBe('accepted');
     expect(slack.rejections.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('external selects: no options of their own, initial options and their texts within limits, options answers of at most 100', async () => {
+    const option = (value: string, text = value) => ({ text: { type: 'plain_text', text }, value });
+    const select = (element: object) => modal({ blocks: [{ type: 'input', block_id: 's', label: { type: 'plain_text', text: 'S' }, element: { action_id: 'x', ...element } }] });
+    const open = (element: object) => errorOf(client.views.open({ trigger_id: 't', view: select(element) as never }));
+    expect(await open({ type: 'external_select', options: [option('1')] })).toBe('invalid_blocks');
+    expect(await open({ type: 'external_select', initial_option: option('1', 'x'.repeat(76)) })).toBe('invalid_blocks');
+    expect(await open({ type: 'external_select', initial_options: [option('1')] })).toBe('invalid_blocks');
+    expect(await open({ type: 'multi_external_select', initial_options: [option('1'), option('2'.repeat(151))] })).toBe('invalid_blocks');
+    expect(await open({ type: 'external_select', min_query_length: -1 })).toBe('invalid_blocks');
+    expect(await open({ type: 'external_select', min_query_length: 0, initial_option: option('1', 'One') })).toBe('accepted');
+    expect(await open({ type: 'multi_external_select', min_query_length: 1, initial_options: [option('1'), option('250')] })).toBe('accepted');
+
+    expect(() => assertValidOptionsResponse({ options: Array.from({ length: 101 }, (_, i) => option(String(i))) })).toThrow('more than 100 options');
+    expect(() => assertValidOptionsResponse({ options: [option('1', 'x'.repeat(76))] })).toThrow('longer than 75');
+    expect(() => assertValidOptionsResponse({})).toThrow('either options or option_groups');
+    expect(() => assertValidOptionsResponse({ options: Array.from({ length: 100 }, (_, i) => option(String(i), 'x'.repeat(75))) })).not.toThrow();
+    expect(() => assertValidOptionsResponse({ option_groups: [{ label: { type: 'plain_text', text: 'G' }, options: [option('1')] }] })).not.toThrow();
   });
 
   it('serves files only with a bot token and runs the files.uploadV2 sequence', async () => {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { reject, SlackRejection, validateBlocks, validateMessage, validateView } from '../../src/sandbox/block-kit-rules.ts';
+import { reject, SlackRejection, validateBlocks, validateMessage, validateOptionsResponse, validateView } from '../../src/sandbox/block-kit-rules.ts';
 
 /**
  * A fake Slack Web API on 127.0.0.1: records every call and rejects payloads the way
@@ -222,4 +222,8 @@ export function assertValidView(view: object): void {
 }
 export function assertValidMessageBlocks(blocks: readonly object[]): void {
   validateBlocks(blocks, 'message');
+}
+/** An app's answer to an options request (block_suggestion), as Slack checks it before showing the options. */
+export function assertValidOptionsResponse(answer: unknown): void {
+  validateOptionsResponse(answer);
 }
