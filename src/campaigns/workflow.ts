@@ -13,7 +13,7 @@ import {
   type Transition,
 } from '../db/campaigns.ts';
 import type { DatabasePool } from '../db/pool.ts';
-import { skipPending } from '../db/recipients.ts';
+import { CANCELLED_REASON, skipPending } from '../db/recipients.ts';
 import { UserError } from '../errors.ts';
 import { computePreflight, type Preflight } from './preflight.ts';
 import { previewCampaign } from './preview.ts';
@@ -212,7 +212,7 @@ export async function cancelCampaign(db: DatabasePool, actor: Actor, campaignId:
     const moved = await transitionCampaign(tx, actor.userId, campaign.id, {
       actor: actor.memberId, action: 'cancel', from: CANCELLABLE, to: 'cancelled',
     });
-    if (moved) await skipPending(tx, { userId: actor.userId, campaignId: campaign.id }, 'campaign cancelled');
+    if (moved) await skipPending(tx, { userId: actor.userId, campaignId: campaign.id }, CANCELLED_REASON);
     return moved;
   });
   const now = await requireCampaign(db, actor, campaign.id);

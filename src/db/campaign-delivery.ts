@@ -1,4 +1,4 @@
-import { sql, type CommonQueryMethods } from 'slonik';
+import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import type { CampaignRef } from '../notify/notifier.ts';
 
@@ -69,8 +69,19 @@ export async function chargeQuota(db: CommonQueryMethods, userId: string, emails
     UPDATE users SET monthly_emails_sent = greatest(0, monthly_emails_sent + ${emails}) WHERE id = ${userId}`);
 }
 
-/** The current status, read inside the claim so a pause or cancel stops the very next batch. */
+const statusQuery = (ref: CampaignRef, lock: FragmentSqlToken) => sql.type(z.object({ status: z.string() }))`
+  SELECT status FROM campaigns WHERE user_id = ${ref.userId} AND id = ${ref.campaignId} AND deleted_at IS NULL ${lock}`;
+
+/** The current status, unlocked: the check between groups of a batch's sends. */
 export async function campaignStatus(db: CommonQueryMethods, ref: CampaignRef): Promise<string | null> {
-  return db.maybeOneFirst(sql.type(z.object({ status: z.string() }))`
-    SELECT status FROM campaigns WHERE user_id = ${ref.userId} AND id = ${ref.campaignId} AND deleted_at IS NULL`);
+  return db.maybeOneFirst(statusQuery(ref, sql.fragment``));
+}
+
+/**
+ * The current status, holding it until the transaction ends: status changes lock the campaign
+ * row FOR UPDATE first, so a pause or cancel either waits for this transaction or is seen by
+ * it. KEY SHARE does not wait on the stats trigger's counter updates of the same row.
+ */
+export async function lockCampaignStatus(db: CommonQueryMethods, ref: CampaignRef): Promise<string | null> {
+  return db.maybeOneFirst(statusQuery(ref, sql.fragment`FOR KEY SHARE`));
 }

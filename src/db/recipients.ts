@@ -111,33 +111,73 @@ export async function claimRecipients(
               j.first_name, j.last_name, j.custom_fields`);
 }
 
-export type SendOutcome =
-  | { contactId: bigint; messageId: string; outcome: 'sent' }
-  | { contactId: bigint; messageId: string; outcome: 'failed' | 'unknown'; error: string }
-  | { contactId: bigint; messageId: string; outcome: 'retry'; error: string; retryInSeconds: number; finalAttempt: boolean };
+/** One claim of a recipient: its row is ours while it is 'sending' under this Message-ID. */
+export type Attempt = { contactId: bigint; messageId: string };
+
+/**
+ * Extends the leases of claimed recipients not recorded yet. Returns the contact ids still
+ * ours: one missing became 'unknown' when its lease ran out, and must not be sent any more.
+ */
+export async function renewLeases(db: CommonQueryMethods, ref: CampaignRef, held: readonly Attempt[], leaseSeconds: number): Promise<ReadonlySet<bigint>> {
+  const renewed = await db.anyFirst(sql.type(z.object({ contact_id: z.bigint() }))`
+    UPDATE campaign_recipients r SET lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
+      FROM ${sql.unnest(held.map((a) => [String(a.contactId), a.messageId]), ['int8', 'text'])} AS a(contact_id, message_id)
+     WHERE r.user_id = ${ref.userId} AND r.campaign_id = ${ref.campaignId}
+       AND r.contact_id = a.contact_id AND r.message_id = a.message_id AND r.status = 'sending'
+    RETURNING r.contact_id`);
+  return new Set(renewed);
+}
+
+export type SendOutcome = Attempt & (
+  | { outcome: 'sent' }
+  | { outcome: 'failed' | 'unknown'; error: string }
+  | { outcome: 'retry'; error: string; retryInSeconds: number; finalAttempt: boolean }
+  /** claimed but never handed to SMTP: the campaign stopped, or the lease was lost */
+  | { outcome: 'unsent' }
+);
+
+export const CANCELLED_REASON = 'campaign cancelled';
 
 /**
  * Records what happened to claimed recipients. Rows are matched by the Message-ID of this
  * attempt, so an outcome arriving after its lease expired still lands (unknown → sent when
- * the server did accept it) but never touches a later attempt's row.
+ * the server did accept it) but never touches a later attempt's row; an unsent recipient is
+ * released only while still ours. Only a sending or paused campaign takes recipients back
+ * as 'pending' (a 4xx to retry, or never sent): a cancelled one skips them as cancelling
+ * does, a finished or failed one fails them. The campaign's status is held (KEY SHARE) until
+ * commit, so a cancel committing meanwhile sees the rows this statement made pending.
  */
 export async function recordOutcomes(db: CommonQueryMethods, ref: CampaignRef, outcomes: readonly SendOutcome[]): Promise<void> {
   if (outcomes.length === 0) return;
   const rows = outcomes.map((o) => {
-    const status = o.outcome === 'retry' ? (o.finalAttempt ? 'failed' : 'pending') : o.outcome;
-    return [String(o.contactId), o.messageId, status, 'error' in o ? o.error : null, o.outcome === 'retry' ? o.retryInSeconds : null];
+    const status = o.outcome === 'unsent' || (o.outcome === 'retry' && !o.finalAttempt) ? 'pending' : o.outcome === 'retry' ? 'failed' : o.outcome;
+    return [String(o.contactId), o.messageId, status, 'error' in o ? o.error : null, o.outcome === 'retry' ? o.retryInSeconds : null, o.outcome !== 'unsent'];
   });
   await db.query(sql.unsafe`
+    WITH campaign AS (
+      SELECT status IN ('sending', 'paused') AS takes_pending, status FROM campaigns
+       WHERE user_id = ${ref.userId} AND id = ${ref.campaignId} FOR KEY SHARE
+    ), settled AS (
+      SELECT o.contact_id, o.message_id, o.attempted, o.retry_in,
+             CASE WHEN o.status <> 'pending' OR c.takes_pending THEN o.status
+                  WHEN c.status = 'cancelled' THEN 'skipped' ELSE 'failed' END AS status,
+             CASE WHEN o.status <> 'pending' OR c.takes_pending THEN o.error
+                  WHEN c.status = 'cancelled' THEN ${CANCELLED_REASON}
+                  ELSE coalesce(o.error, 'not sent: campaign ' || c.status) END AS error
+        FROM ${sql.unnest(rows, ['int8', 'text', 'text', 'text', 'float8', 'bool'])} AS o(contact_id, message_id, status, error, retry_in, attempted)
+       CROSS JOIN campaign c
+    )
     UPDATE campaign_recipients r
-       SET status = o.status,
-           sent_at = CASE WHEN o.status = 'sent' THEN now() ELSE r.sent_at END,
-           error = o.error,
-           next_attempt_at = now() + make_interval(secs => o.retry_in),
+       SET status = s.status,
+           sent_at = CASE WHEN s.status = 'sent' THEN now() ELSE r.sent_at END,
+           error = s.error,
+           attempts = r.attempts - (NOT s.attempted)::int,
+           next_attempt_at = CASE WHEN s.status = 'pending' THEN now() + make_interval(secs => s.retry_in) END,
            lease_expires_at = NULL
-      FROM ${sql.unnest(rows, ['int8', 'text', 'text', 'text', 'float8'])} AS o(contact_id, message_id, status, error, retry_in)
+      FROM settled s
      WHERE r.user_id = ${ref.userId} AND r.campaign_id = ${ref.campaignId}
-       AND r.contact_id = o.contact_id AND r.message_id = o.message_id
-       AND r.status IN ('sending', 'unknown')`);
+       AND r.contact_id = s.contact_id AND r.message_id = s.message_id
+       AND (r.status = 'sending' OR (r.status = 'unknown' AND s.attempted))`);
 }
 
 const StatusCount = z.object({ status: z.enum(RECIPIENT_STATUSES), n: z.bigint().transform(Number) });

@@ -1,7 +1,7 @@
 import type { CommonQueryMethods } from 'slonik';
-import { campaignStatus, chargeQuota, lockAccountAllowance } from '../db/campaign-delivery.ts';
+import { campaignStatus, chargeQuota, lockAccountAllowance, lockCampaignStatus } from '../db/campaign-delivery.ts';
 import { insertEvents, type NewEvent } from '../db/events.ts';
-import { claimRecipients, countRecipients, recordOutcomes, type ClaimedRecipient, type SendOutcome } from '../db/recipients.ts';
+import { claimRecipients, countRecipients, recordOutcomes, renewLeases, type Attempt, type ClaimedRecipient, type SendOutcome } from '../db/recipients.ts';
 import { classifySendError } from '../mail/smtp-errors.ts';
 import type { CampaignRef, Notice } from '../notify/notifier.ts';
 import { enforceSendingLimits } from '../jobs/auto-pause.ts';
@@ -29,7 +29,8 @@ const MAX_RETRY_SECONDS = 3_600;
  * is claimed while the second half of the current one goes out (not sooner, so little of
  * its lease is spent waiting), and a sent batch is recorded while the next one is sent, so the
  * SMTP connections do not wait on PostgreSQL. At most `concurrency` messages are in flight
- * across the batches. Returns how many recipients were claimed.
+ * across the batches, and each batch's sends pass its gate (createGate). Returns how many
+ * recipients were claimed.
  */
 export async function sendTurn(context: DeliveryContext, ref: CampaignRef, more: () => boolean): Promise<number> {
   const source = await loadCampaignSource(context.db, ref);
@@ -45,11 +46,15 @@ export async function sendTurn(context: DeliveryContext, ref: CampaignRef, more:
   const slot = createSlots(context.options.concurrency);
   const recorder = createRecorder(context, ref);
   const claimAndSend = async (inHand: boolean): Promise<InFlight | Exclude<Claim, { kind: 'claimed' }> | { kind: 'empty' }> => {
+    const leasedAt = performance.now(); // before the claim's now(): its leases last at least this long
     const claim = await context.db.transaction((tx) => claimBatch(tx, ref, prepared, context.options, inHand));
     if (claim.kind !== 'claimed') return claim;
     if (claim.recipients.length === 0) return { kind: 'empty' };
     const sending = claim.recipients.filter((r) => r.status === 'sending');
-    return { kind: 'sending', claimed: claim.recipients.length, ...sendAll(sending, slot, context.options.concurrency, (r) => sendOne(context, prepared, r)) };
+    const mayStillSend = createGate(context, ref, sending.map(attemptOf), leasedAt);
+    const send = async (r: ClaimedRecipient, index: number): Promise<SendOutcome> =>
+      (await mayStillSend(r.contact_id, index)) ? sendOne(context, prepared, r) : { ...attemptOf(r), outcome: 'unsent' };
+    return { kind: 'sending', claimed: claim.recipients.length, ...sendAll(sending, slot, context.options.concurrency, send) };
   };
 
   let claimed = 0;
@@ -70,14 +75,15 @@ export async function sendTurn(context: DeliveryContext, ref: CampaignRef, more:
 
 /**
  * The claim transaction: the account row is locked first (quota and status are read and
- * charged with no other claim in between), then the campaign status is checked, so a
- * pause or cancel stops the next batch. Committed before any message goes out. With
- * batches still in hand it never pauses the campaign: the next turn does, once their
- * outcomes are recorded and the notice can count them.
+ * charged with no other claim in between), then the campaign status is read and held, so a
+ * pause or cancel either stops this claim or commits after it (and the batch's gate stops its
+ * sends). Committed before any message goes out. With batches still in hand it never pauses
+ * the campaign: the next turn does, once their outcomes are recorded and the notice can
+ * count them.
  */
 async function claimBatch(tx: CommonQueryMethods, ref: CampaignRef, prepared: PreparedCampaign, options: DispatchOptions, inHand: boolean): Promise<Claim> {
   const account = await lockAccountAllowance(tx, ref.userId);
-  if ((await campaignStatus(tx, ref)) !== 'sending') return { kind: 'stopped' };
+  if ((await lockCampaignStatus(tx, ref)) !== 'sending') return { kind: 'stopped' };
   if (!account.sendable) return inHand ? { kind: 'stopped' } : pause(tx, ref, accountPausedNotice(account.subscription_status), 'account not active');
   if (account.remaining === 0) {
     if (inHand) return { kind: 'stopped' };
@@ -98,8 +104,50 @@ async function pause(tx: CommonQueryMethods, ref: CampaignRef, notice: Notice, r
   return (await stopSending(tx, ref, 'paused', reason)) ? { kind: 'paused', notice } : { kind: 'stopped' };
 }
 
+/**
+ * A batch's gate, asked before each of its messages goes to SMTP. Before each group of sends
+ * (as many as can be in flight at once), one small query: a campaign no longer 'sending'
+ * (paused, cancelled) closes the gate, and the rest of the batch is released when recorded.
+ * Once a third of the lease has passed (by this process's clock, started before the claim),
+ * a second query renews the batch's leases, and a recipient whose lease ran out meanwhile
+ * (another dispatcher made it 'unknown') is not sent. A check that fails closes the gate
+ * too: nothing goes out that was not confirmed.
+ */
+function createGate(context: DeliveryContext, ref: CampaignRef, batch: readonly Attempt[], leasedAt: number) {
+  const { concurrency, leaseSeconds } = context.options;
+  let open = true;
+  let ours: ReadonlySet<bigint> | null = null; // null: the whole batch
+  let checking: Promise<void> | null = null;
+  const renewalDue = () => performance.now() - leasedAt > (leaseSeconds * 1000) / 3;
+  async function check(): Promise<void> {
+    try {
+      if ((await campaignStatus(context.db, ref)) !== 'sending') {
+        open = false;
+      } else if (renewalDue()) {
+        const renewedAt = performance.now();
+        ours = await renewLeases(context.db, ref, batch, leaseSeconds);
+        leasedAt = renewedAt;
+      }
+    } catch (error) {
+      context.log.error({ err: error, campaignId: String(ref.campaignId) }, 'checking a batch before its next sends failed');
+      open = false;
+    }
+  }
+  return async (contactId: bigint, index: number): Promise<boolean> => {
+    if (open && (index % concurrency === 0 || renewalDue())) {
+      checking ??= check().finally(() => {
+        checking = null;
+      });
+    }
+    await checking;
+    return open && (ours?.has(contactId) ?? true);
+  };
+}
+
+const attemptOf = (recipient: ClaimedRecipient): Attempt => ({ contactId: recipient.contact_id, messageId: recipient.message_id ?? '' });
+
 async function sendOne(context: DeliveryContext, campaign: PreparedCampaign, recipient: ClaimedRecipient): Promise<SendOutcome> {
-  const attempt = { contactId: recipient.contact_id, messageId: recipient.message_id ?? '' };
+  const attempt = attemptOf(recipient);
   let message;
   try {
     message = await composeMessage(context.compose, campaign, {
@@ -126,7 +174,7 @@ async function sendOne(context: DeliveryContext, campaign: PreparedCampaign, rec
   }
 }
 
-function retry(attempt: { contactId: bigint; messageId: string }, attempts: number, error: string, options: DispatchOptions): SendOutcome {
+function retry(attempt: Attempt, attempts: number, error: string, options: DispatchOptions): SendOutcome {
   const retryInSeconds = Math.min(MAX_RETRY_SECONDS, options.retryBaseSeconds * 2 ** Math.max(0, attempts - 1));
   return { ...attempt, outcome: 'retry', error, retryInSeconds, finalAttempt: attempts >= options.maxAttempts };
 }
@@ -134,10 +182,11 @@ function retry(attempt: { contactId: bigint; messageId: string }, attempts: numb
 /**
  * The outcome transaction. Lock order as everywhere: the account (only when quota is given
  * back), then 'sent' events (whose stats trigger locks the campaign, then recipients), then
- * the recipient rows. Claimed-but-not-sent messages are given back to the quota.
+ * the campaign's status and the recipient rows. Claimed-but-not-sent messages are given back
+ * to the quota.
  */
 async function recordBatch(tx: CommonQueryMethods, ref: CampaignRef, outcomes: readonly SendOutcome[], options: DispatchOptions) {
-  const notSent = outcomes.filter((o) => o.outcome === 'failed' || o.outcome === 'retry').length;
+  const notSent = outcomes.filter((o) => o.outcome === 'failed' || o.outcome === 'retry' || o.outcome === 'unsent').length;
   if (notSent > 0) await lockAccountAllowance(tx, ref.userId);
   const at = new Date();
   const sentEvent = (o: SendOutcome, type: 'sent' | 'delivered'): NewEvent => ({ ...ref, contactId: o.contactId, type, at });
@@ -190,16 +239,16 @@ function sendAll(
   recipients: readonly ClaimedRecipient[],
   slot: ReturnType<typeof createSlots>,
   concurrency: number,
-  send: (recipient: ClaimedRecipient) => Promise<SendOutcome>,
+  send: (recipient: ClaimedRecipient, index: number) => Promise<SendOutcome>,
 ): { outcomes: Promise<SendOutcome[]>; lastStarting: Promise<void> } {
   let waiting = recipients.length;
   const headStart = Math.max(concurrency, Math.floor(recipients.length / 2));
   const { promise: lastStarting, resolve } = Promise.withResolvers<void>();
   if (waiting <= headStart) resolve();
-  const outcomes = Promise.all(recipients.map((recipient) => slot(() => {
+  const outcomes = Promise.all(recipients.map((recipient, index) => slot(() => {
     waiting -= 1;
     if (waiting <= headStart) resolve();
-    return send(recipient);
+    return send(recipient, index);
   })));
   return { outcomes, lastStarting };
 }

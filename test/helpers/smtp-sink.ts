@@ -16,13 +16,15 @@ export type Received = {
   mail?: ParsedMail;
 };
 
+export type Refusal = { code: number; message: string };
+
 export type SinkScript = {
   /** an SMTP reply refusing this recipient, or undefined to accept it */
-  rcpt?: (address: string) => { code: number; message: string } | undefined;
+  rcpt?: (address: string) => Refusal | undefined;
   /** true: read the message, then close the connection without a reply */
   dropAfterData?: (address: string) => boolean;
-  /** holds the reply to a message (the client waits for it) until the promise resolves */
-  hold?: (message: { to: string; ehlo: string }) => Promise<void>;
+  /** holds the reply to a message (the client waits for it) until the promise resolves; resolving with a reply refuses the message with it */
+  hold?: (message: { to: string; ehlo: string }) => Promise<void | Refusal>;
   parse?: boolean;
 };
 
@@ -40,8 +42,7 @@ export async function startSmtpSink(script: SinkScript = {}) {
     onRcptTo(address, _session, callback) {
       const refusal = script.rcpt?.(address.address);
       if (!refusal) return callback();
-      refusals.push({ to: address.address, code: refusal.code });
-      callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+      callback(refuse(address.address, refusal));
     },
     onData(stream, session, callback) {
       const to = session.envelope.rcptTo.map((r) => r.address).join(',');
@@ -52,7 +53,8 @@ export async function startSmtpSink(script: SinkScript = {}) {
             dropped.push(to);
             return destroyConnection(server, session);
           }
-          await script.hold?.({ to, ehlo: session.hostNameAppearsAs });
+          const refusal = await script.hold?.({ to, ehlo: session.hostNameAppearsAs });
+          if (refusal) return callback(refuse(to, refusal));
           received.push({
             to,
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -65,6 +67,10 @@ export async function startSmtpSink(script: SinkScript = {}) {
       );
     },
   });
+  function refuse(to: string, refusal: Refusal): Error {
+    refusals.push({ to, code: refusal.code });
+    return Object.assign(new Error(refusal.message), { responseCode: refusal.code });
+  }
   // clients that die mid-session (a killed dispatcher) reset their connections: expected here
   const connectionErrors: Error[] = [];
   server.on('error', (error) => connectionErrors.push(error));
