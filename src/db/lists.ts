@@ -22,6 +22,20 @@ export async function liveLists(db: CommonQueryMethods, userId: string): Promise
      WHERE user_id = ${userId} AND deleted_at IS NULL ORDER BY lower(name)`);
 }
 
+const NamedList = z.object({ id: z.bigint(), name: z.string() });
+
+/**
+ * Live lists whose name contains `text`, for a select's search (strpos, not LIKE: a typed % or _
+ * is a plain character); names that start with it come first, then alphabetically.
+ */
+export async function searchLists(db: CommonQueryMethods, userId: string, text: string, limit: number): Promise<ReadonlyArray<z.infer<typeof NamedList>>> {
+  return db.any(sql.type(NamedList)`
+    SELECT id, name FROM lists
+     WHERE user_id = ${userId} AND deleted_at IS NULL AND strpos(lower(name), lower(${text})) > 0
+     ORDER BY strpos(lower(name), lower(${text})) <> 1, lower(name)
+     LIMIT ${limit}`);
+}
+
 /** Lists are addressed by name in Slack, case-insensitively (unique among live lists). */
 export async function findListByName(db: CommonQueryMethods, userId: string, name: string): Promise<List | null> {
   return db.maybeOne(sql.type(List)`

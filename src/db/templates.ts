@@ -38,6 +38,17 @@ export async function liveTemplates(db: CommonQueryMethods, userId: string): Pro
     SELECT ${COLUMNS} FROM templates WHERE user_id = ${userId} AND deleted_at IS NULL ORDER BY lower(name)`);
 }
 
+const NamedTemplate = z.object({ id: z.bigint(), name: z.string() });
+
+/** Live templates whose name contains `text`, as db/lists.ts searchLists finds lists. */
+export async function searchTemplates(db: CommonQueryMethods, userId: string, text: string, limit: number): Promise<ReadonlyArray<z.infer<typeof NamedTemplate>>> {
+  return db.any(sql.type(NamedTemplate)`
+    SELECT id, name FROM templates
+     WHERE user_id = ${userId} AND deleted_at IS NULL AND strpos(lower(name), lower(${text})) > 0
+     ORDER BY strpos(lower(name), lower(${text})) <> 1, lower(name)
+     LIMIT ${limit}`);
+}
+
 export async function findTemplateByName(db: CommonQueryMethods, userId: string, name: string): Promise<Template | null> {
   return db.maybeOne(sql.type(Template)`
     SELECT ${COLUMNS} FROM templates WHERE user_id = ${userId} AND lower(name) = lower(${name}) AND deleted_at IS NULL`);

@@ -2,6 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { CAMPAIGN_TEMPLATE_PICK_ACTION } from '../../src/bot/views/campaign-ids.ts';
+import { LIST_SELECT_ACTION } from '../../src/bot/views/lists.ts';
 import { startTestHerald, type TestHerald } from '../helpers/herald-app.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -17,7 +19,7 @@ type Manifest = {
   oauth_config: { scopes: { bot: string[] } };
   settings: {
     event_subscriptions: { request_url: string; bot_events: string[] };
-    interactivity: { is_enabled: boolean; request_url: string };
+    interactivity: { is_enabled: boolean; request_url: string; options_load_url?: string };
   };
 };
 
@@ -75,6 +77,12 @@ describe('manifest.yml', () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe('/slack/events');
     expect(manifest.features.app_home.home_tab_enabled).toBe(herald.web.listeners.events.includes('app_home_opened'));
+  });
+
+  it('sends the options requests of the list and template selects to the events URL', () => {
+    expect(herald.web.listeners.options).toEqual(expect.arrayContaining([LIST_SELECT_ACTION, CAMPAIGN_TEMPLATE_PICK_ACTION]));
+    expect(manifest.settings.interactivity.options_load_url).toBeDefined();
+    expect(new URL(manifest.settings.interactivity.options_load_url ?? '').pathname).toBe('/slack/events');
   });
 
   it('asks for exactly the bot scopes the code needs', async () => {

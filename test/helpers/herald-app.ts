@@ -87,6 +87,10 @@ function elementState(element: Json, given: unknown): Record<string, unknown> {
     case 'multi_static_select':
     case 'checkboxes':
       return { type: element.type, selected_options: given === undefined ? element.initial_options ?? [] : (given as unknown[]).map(option) };
+    case 'external_select':
+      return { type: element.type, selected_option: given === undefined ? element.initial_option ?? null : option(given) };
+    case 'multi_external_select':
+      return { type: element.type, selected_options: given === undefined ? element.initial_options ?? [] : (given as unknown[]).map(option) };
     case 'users_select':
       return { type: element.type, selected_user: given ?? element.initial_user ?? null };
     case 'conversations_select':
@@ -210,6 +214,22 @@ export async function startTestHerald(options: { env?: Record<string, string>; d
               container: { type: 'message', channel_id: channel, message_ts: options.message?.ts ?? '1700000000.000001' },
               response_url: slack.responseUrl(responseId) }),
         actions: [{ type: 'button', action_id: actionId, block_id: options.blockId ?? 'actions', value: options.value ?? '', action_ts: '1700000000.1' }],
+      };
+      return observe(() => postSigned(eventsUrl, SIGNING_SECRET, interactiveBody(payload)));
+    },
+    /**
+     * Text typed into the external select `actionId` of an open view: the block_suggestion Slack
+     * sends to the options load URL. The answer (options JSON) is in `json`.
+     */
+    suggest(view: Json, options: As & { actionId: string; value: string }): Promise<Outcome> {
+      const { user, team } = who(options);
+      const block = (view.blocks as Json[]).find((b) => b.element?.action_id === options.actionId);
+      const payload = {
+        type: 'block_suggestion', team: { id: team, domain: team.toLowerCase() }, user: { id: user, name: user.toLowerCase(), team_id: team },
+        api_app_id: 'AHERALD', token: 'legacy', container: { type: 'view', view_id: view.id ?? 'V0' },
+        view: { id: view.id ?? 'V0', type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata ?? '',
+          blocks: view.blocks, state: { values: stateOf(view, {}) } },
+        block_id: block?.block_id ?? '', action_id: options.actionId, value: options.value,
       };
       return observe(() => postSigned(eventsUrl, SIGNING_SECRET, interactiveBody(payload)));
     },

@@ -3,6 +3,7 @@ import type { Services } from '../../services.ts';
 import { register as registerActions } from './actions/index.ts';
 import { register as registerCommands } from './commands/index.ts';
 import { register as registerEvents } from './events/index.ts';
+import { register as registerOptions } from './options/index.ts';
 import { register as registerShortcuts } from './shortcuts/index.ts';
 import { register as registerViews } from './views/index.ts';
 import { recordListeners, type ListenerIds } from './registry.ts';
@@ -15,5 +16,6 @@ export function registerListeners(app: App, services: Services): ListenerIds {
   registerViews(recording.app, services);
   registerActions(recording.app, services);
   registerShortcuts(recording.app, services);
+  registerOptions(recording.app, services);
   return recording.ids;
 }

@@ -1,7 +1,9 @@
 import type {
   AllMiddlewareArgs,
   BlockAction,
+  BlockOptions,
   SlackActionMiddlewareArgs,
+  SlackOptionsMiddlewareArgs,
   SlackShortcut,
   SlackShortcutMiddlewareArgs,
   ViewResponseAction,
@@ -16,6 +18,7 @@ import { reportError } from '../report-error.ts';
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 type ShortcutArgs = SlackShortcutMiddlewareArgs<SlackShortcut> & AllMiddlewareArgs;
+type OptionsArgs = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;
 export type Acting<Args> = Args & { actor: Actor; services: Services };
 
 /** Every modal Herald opens carries the channel it was opened from, to answer there. */
@@ -112,6 +115,23 @@ export function onShortcut(services: Services, handler: (args: Acting<ShortcutAr
         channelId: body.channel?.id,
         context: { callbackId: body.callback_id },
       });
+    }
+  };
+}
+
+/**
+ * An options listener (block_suggestion of an external select): answered with the options the
+ * handler finds. Slack shows no way to report an error in the menu, so a failure is logged and
+ * answered with no options.
+ */
+export function onOptions(services: Services, handler: (args: Acting<OptionsArgs>) => Promise<BlockOptions>) {
+  return async (args: OptionsArgs) => {
+    try {
+      const actor = await actorOf(services, args.body);
+      await args.ack(await handler({ ...args, actor, services }));
+    } catch (error) {
+      services.log.error({ err: error, actionId: args.body.action_id }, 'Slack options listener failed');
+      await args.ack({ options: [] });
     }
   };
 }

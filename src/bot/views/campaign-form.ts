@@ -1,34 +1,26 @@
 import { CAMPAIGN_NAME_MAX, type CampaignForm } from '../../campaigns/form.ts';
 import { context, modal, plain, textInput, type Block, type ModalView } from './blocks.ts';
 import { CAMPAIGN_FORM_VIEW, CAMPAIGN_TEMPLATE_PICK_ACTION } from './campaign-ids.ts';
+import { choiceInput, type Choice } from './choice-select.ts';
+import { LIST_SELECT_ACTION } from './lists.ts';
 
 export type CampaignFormState = {
   /** where the campaign card is posted */
   channel: string;
   /** set when editing */
   campaignId?: bigint;
-  templates: ReadonlyArray<{ id: bigint; name: string }>;
-  lists: ReadonlyArray<{ id: bigint; name: string }>;
+  templates: readonly Choice[];
+  lists: readonly Choice[];
   values: CampaignForm;
 };
 
 export type CampaignFormMetadata = { channel: string; campaignId?: string };
 
-const option = (text: string, value: string) => ({ text: plain(text, 75), value });
-
-function select(blockId: string, label: string, options: ReadonlyArray<{ text: string; value: string }>, initial: readonly string[], multi: boolean): Block {
-  const choices = options.slice(0, 100).map((o) => option(o.text, o.value));
-  const chosen = choices.filter((o) => initial.includes(o.value));
-  const element = multi
-    ? { type: 'multi_static_select', action_id: 'value', options: choices, ...(chosen.length ? { initial_options: chosen } : {}) }
-    : { type: 'static_select', action_id: 'value', options: choices, ...(chosen[0] ? { initial_option: chosen[0] } : {}) };
-  return { type: 'input', block_id: blockId, label: plain(label), element };
-}
-
 /** The template select tells Herald when a template is picked, to fill in its subject. */
 function templateSelect(templates: CampaignFormState['templates'], templateId: string): Block {
-  const block = select('template', 'Template', templates.map((t) => ({ text: t.name, value: String(t.id) })), [templateId], false);
-  return { ...block, dispatch_action: true, element: { ...(block.element as Block), action_id: CAMPAIGN_TEMPLATE_PICK_ACTION } };
+  const block = choiceInput({ blockId: 'template', label: 'Template', choices: templates, selected: [templateId], multi: false,
+    actionId: CAMPAIGN_TEMPLATE_PICK_ACTION, searchPlaceholder: 'Type to find a template' });
+  return { ...block, dispatch_action: true };
 }
 
 /**
@@ -72,7 +64,8 @@ export function campaignFormModal(state: CampaignFormState): ModalView {
           : 'Leave empty to use the template’s body. Plain text: blank lines start paragraphs; links and *bold* work.' }),
       textInput({ blockId: 'from_name', label: 'From name', initial: values.fromName, optional: true, maxLength: 255 }),
       textInput({ blockId: 'from_email', label: 'From address', initial: values.fromEmail, maxLength: 320, placeholder: 'news@example.com' }),
-      select('lists', 'Lists', state.lists.map((l) => ({ text: l.name, value: String(l.id) })), values.listIds, true),
+      choiceInput({ blockId: 'lists', label: 'Lists', choices: state.lists, selected: values.listIds, multi: true,
+        actionId: LIST_SELECT_ACTION, searchPlaceholder: 'Type to find lists' }),
       context('*Audience filter* (optional): only contacts of the lists that match every condition you fill in.'),
       textInput({ blockId: 'tags', label: 'Tagged with', initial: values.tags, optional: true, maxLength: 500,
         hint: 'Comma-separated; a contact needs all of them.' }),

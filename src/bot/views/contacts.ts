@@ -1,7 +1,8 @@
 import type { Contact } from '../../db/contacts.ts';
 import type { List } from '../../db/lists.ts';
 import { fieldLines } from '../../contacts/fields.ts';
-import { button, context, escapeMrkdwn, modal, plain, section, textInput, truncate, type Block, type ModalView } from './blocks.ts';
+import { button, context, escapeMrkdwn, modal, section, textInput, truncate, type Block, type ModalView } from './blocks.ts';
+import { listInput } from './lists.ts';
 
 export const CONTACT_ADD_VIEW = 'contact_add';
 export const CONTACT_EDIT_VIEW = 'contact_edit';
@@ -21,17 +22,8 @@ function contactInputs(contact?: Contact): Block[] {
   ];
 }
 
-function listOption(list: List) {
-  return { text: plain(list.name, 75), value: String(list.id) };
-}
-
 export function contactAddModal(state: { channel: string; lists: readonly List[]; listId?: bigint }): ModalView {
-  const lists = state.lists.slice(0, 100);
-  const initial = lists.find((list) => list.id === state.listId);
-  const listBlock: Block[] = lists.length === 0 ? [] : [{
-    type: 'input', block_id: 'list', optional: true, label: plain('Add to list'),
-    element: { type: 'static_select', action_id: 'value', options: lists.map(listOption), ...(initial ? { initial_option: listOption(initial) } : {}) },
-  }];
+  const listBlock = state.lists.length === 0 ? [] : [listInput({ label: 'Add to list', lists: state.lists, listId: state.listId, optional: true })];
   return modal({
     callback_id: CONTACT_ADD_VIEW,
     title: 'Add contact',

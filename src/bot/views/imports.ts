@@ -2,6 +2,7 @@ import type { ImportCounts, ImportReport, Progress } from '../../imports/import.
 import { TARGET_LABELS, type ColumnTarget, type Mapping } from '../../imports/mapping.ts';
 import type { Rejection } from '../../imports/rows.ts';
 import { button, context, escapeMrkdwn, modal, plain, section, sectionsOf, truncate, type Block, type ModalView } from './blocks.ts';
+import { listInput } from './lists.ts';
 
 export const IMPORT_REVIEW_ACTION = 'import_review';
 export const IMPORT_COLUMN_ACTION = 'import_column';
@@ -96,10 +97,7 @@ export function importChooseListModal(state: { channel: string; fileId: string; 
     title: 'Import CSV',
     submit: 'Dry run',
     private_metadata: JSON.stringify({ channel: state.channel, fileId: state.fileId }),
-    blocks: [{
-      type: 'input', block_id: 'list', label: plain('Import into list'),
-      element: { type: 'static_select', action_id: 'value', options: state.lists.slice(0, 100).map((list) => ({ text: plain(list.name, 75), value: String(list.id) })) },
-    }],
+    blocks: [listInput({ label: 'Import into list', lists: state.lists })],
   });
 }
 

@@ -1,10 +1,28 @@
 import type { List } from '../../db/lists.ts';
 import { LIST_NAME_MAX } from '../../contacts/lists.ts';
 import { button, context, escapeMrkdwn, modal, section, sectionsOf, textInput, type Block, type ModalView } from './blocks.ts';
+import { choiceInput, type Choice } from './choice-select.ts';
 
 export const LIST_CREATE_VIEW = 'list_create';
 export const LIST_DELETE_ACTION = 'list_delete_confirm';
 export const LIST_DELETE_CANCEL_ACTION = 'list_delete_cancel';
+/** The list selects' action_id, which the list options listener answers for. */
+export const LIST_SELECT_ACTION = 'list_select';
+export const LIST_SEARCH_PLACEHOLDER = 'Type to find a list';
+
+/** Picking one of the account's lists (input block `list`). */
+export function listInput(input: { label: string; lists: readonly Choice[]; listId?: bigint; optional?: boolean }): Block {
+  return choiceInput({
+    blockId: 'list',
+    label: input.label,
+    choices: input.lists,
+    selected: input.listId === undefined ? [] : [String(input.listId)],
+    multi: false,
+    actionId: LIST_SELECT_ACTION,
+    searchPlaceholder: LIST_SEARCH_PLACEHOLDER,
+    optional: input.optional,
+  });
+}
 
 export function listCreateModal(channel: string): ModalView {
   return modal({

@@ -6,7 +6,8 @@ import { campaignCard } from '../../../src/bot/views/campaign-card.ts';
 import { campaignFormModal } from '../../../src/bot/views/campaign-form.ts';
 import { preflightCard } from '../../../src/bot/views/campaign-preflight.ts';
 import { campaignsMessage, overduePrompt, rescheduleModal, sendTestModal } from '../../../src/bot/views/campaign-prompts.ts';
-import { CAMPAIGN_ACTIONS } from '../../../src/bot/views/campaign-ids.ts';
+import { CAMPAIGN_ACTIONS, CAMPAIGN_TEMPLATE_PICK_ACTION } from '../../../src/bot/views/campaign-ids.ts';
+import { LIST_SELECT_ACTION } from '../../../src/bot/views/lists.ts';
 import { textOf } from '../../helpers/herald-app.ts';
 import { assertValidMessageBlocks, assertValidView } from '../../helpers/fake-slack.ts';
 
@@ -50,6 +51,42 @@ describe('campaign form modal', () => {
     const blockIds = view.blocks.map((b) => b.block_id).filter(Boolean);
     expect(blockIds).toEqual(expect.arrayContaining(['name', 'template', 'subject', 'body', 'from_name', 'from_email', 'lists',
       'tags', 'field', 'engaged_days', 'send_date', 'send_time', 'timezone']));
+  });
+
+  const named = (count: number, prefix: string) =>
+    Array.from({ length: count }, (_, i) => ({ id: BigInt(i + 1), name: `${prefix} ${String(i + 1).padStart(3, '0')}` }));
+  const elementOf = (view: { blocks: object[] }, blockId: string) =>
+    (view.blocks as Array<{ block_id?: string; element: Record<string, any> }>).find((b) => b.block_id === blockId)!.element;
+
+  it('searches lists and templates beyond the first 100, keeping the current ones selected wherever they sort', () => {
+    const view = campaignFormModal({ channel: 'C1', campaignId: 9n, templates: named(150, 'Template'), lists: named(300, 'List'),
+      values: { ...values, templateId: '120', listIds: ['3', '250'] } });
+    assertValidView(view);
+    const lists = elementOf(view, 'lists');
+    expect(lists).toMatchObject({ type: 'multi_external_select', action_id: LIST_SELECT_ACTION, min_query_length: 0 });
+    expect(lists.options).toBeUndefined();
+    expect(lists.initial_options).toEqual([
+      { text: { type: 'plain_text', text: 'List 003' }, value: '3' }, { text: { type: 'plain_text', text: 'List 250' }, value: '250' },
+    ]);
+    const template = elementOf(view, 'template');
+    expect(template).toMatchObject({ type: 'external_select', action_id: CAMPAIGN_TEMPLATE_PICK_ACTION, min_query_length: 0,
+      initial_option: { text: { type: 'plain_text', text: 'Template 120' }, value: '120' } });
+  });
+
+  it('offers lists and templates in static selects while they fit, and searches them once there are more', () => {
+    const form = (count: number) => campaignFormModal({ channel: 'C1', templates: named(count, 'Template'), lists: named(count, 'List'),
+      values: { ...values, templateId: '100', listIds: ['3', '100'] } });
+    const fitting = form(100);
+    assertValidView(fitting);
+    expect(elementOf(fitting, 'lists')).toMatchObject({ type: 'multi_static_select', action_id: LIST_SELECT_ACTION });
+    expect(elementOf(fitting, 'lists').options).toHaveLength(100);
+    expect(elementOf(fitting, 'lists').initial_options.map((o: { value: string }) => o.value)).toEqual(['3', '100']);
+    expect(elementOf(fitting, 'template')).toMatchObject({ type: 'static_select', initial_option: { value: '100' } });
+    const more = form(101);
+    assertValidView(more);
+    expect(elementOf(more, 'lists').type).toBe('multi_external_select');
+    expect(elementOf(more, 'lists').initial_options.map((o: { value: string }) => o.value)).toEqual(['3', '100']);
+    expect(elementOf(more, 'template')).toMatchObject({ type: 'external_select', initial_option: { value: '100' } });
   });
 
   it('carries the campaign id when editing', () => {

@@ -73,11 +73,13 @@ describe('list selects beyond 100 lists', () => {
     expect(listElement(view).initial_option).toBeUndefined();
   });
 
-  it('up to 100 lists stay a static select with all of them', () => {
+  it('up to 100 lists stay a static select with all of them, one more makes it search', () => {
     const view = contactAddModal({ channel: 'C1', lists: lists.slice(0, 100), listId: 100n });
-    expect(listElement(view)).toMatchObject({ type: 'static_select', initial_option: { value: '100' } });
+    expect(listElement(view)).toMatchObject({ type: 'static_select', action_id: LIST_SELECT_ACTION, initial_option: { value: '100' } });
     expect(listElement(view).options).toHaveLength(100);
     expect(listElement(importChooseListModal({ channel: 'C1', fileId: 'F1', lists: lists.slice(0, 100) })).options).toHaveLength(100);
+    expect(listElement(contactAddModal({ channel: 'C1', lists: lists.slice(0, 101), listId: 100n }))).toMatchObject({
+      type: 'external_select', initial_option: { value: '100' } });
   });
 });
 
