@@ -28,6 +28,23 @@ const formView = (title = 'Test form') => ({
 
 const nameState = (name: string) => ({ name: { value: { value: name } } });
 
+const plain = (text: string) => ({ type: 'plain_text' as const, text });
+const COLOURS = ['Amber', 'Beige', 'Berry', 'Coral'];
+/** A form with external selects: one starts on Amber, the other on nothing. */
+const pickerView = () => ({
+  type: 'modal' as const,
+  callback_id: 'picker_form',
+  title: plain('Pick colours'),
+  submit: plain('Save'),
+  blocks: [
+    { type: 'input', block_id: 'colours', label: plain('Colours'),
+      element: { type: 'multi_external_select', action_id: 'colour', min_query_length: 0, initial_options: [{ text: plain('Amber'), value: 'amber' }] } },
+    { type: 'input', block_id: 'favourite', label: plain('Favourite'), element: { type: 'external_select', action_id: 'colour_one' } },
+  ],
+});
+const suggestions: any[] = [];
+const pickerSubmissions: any[] = [];
+
 /** fetch() will not send another Host header; a DNS-rebinding page would. */
 function statusWithHost(url: string, host: string): Promise<number | undefined> {
   return new Promise((resolve, reject) => {
@@ -72,6 +89,10 @@ beforeAll(async () => {
           blocks: [{ type: 'actions', block_id: 'decide', elements: [{ type: 'button', action_id: 'approve', text: { type: 'plain_text', text: 'Approve' }, value: '42' }] }],
         });
         return;
+      case 'picker':
+        await ack();
+        await c.views.open({ trigger_id: command.trigger_id, view: pickerView() as never });
+        return;
       case 'upload':
         await ack();
         await c.files.uploadV2({ channel_id: command.channel_id, filename: 'report.csv', content: 'email\na@example.com\n', title: 'Report', initial_comment: 'Your report' });
@@ -88,6 +109,16 @@ beforeAll(async () => {
     if (name === 'update') return ack({ response_action: 'update', view: formView('Updated form') });
     if (name === 'push') return ack({ response_action: 'push', view: formView('Pushed form') });
     if (name === 'clear') return ack({ response_action: 'clear' });
+    await ack();
+  });
+  app.options<'block_suggestion'>({ type: 'block_suggestion', action_id: /^colour/ }, async ({ ack, body }) => {
+    suggestions.push(body);
+    if (body.value === 'too many') return ack({ options: Array.from({ length: 101 }, (_, i) => ({ text: plain(`Colour ${i}`), value: String(i) })) });
+    const matching = COLOURS.filter((colour) => colour.toLowerCase().includes(body.value.toLowerCase()));
+    await ack({ options: matching.map((colour) => ({ text: plain(colour), value: colour.toLowerCase() })) });
+  });
+  app.view('picker_form', async ({ ack, view }) => {
+    pickerSubmissions.push(view.state.values);
     await ack();
   });
   app.action('approve', async ({ ack, body, respond }) => {
@@ -234,6 +265,37 @@ describe('requests the sandbox sends the app', () => {
       statuses.push((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `answer ${i}` }) })).status);
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 404]);
+  });
+
+  it('asks the app for an external select’s options with what was typed, and submits the picked ones with their texts', async () => {
+    await typeCommand('picker');
+    await until(async () => (await topModal())?.view.callback_id === 'picker_form');
+    const modal = (await topModal())!;
+    const typed = (actionId: string, value: string) => sb.page('/sandbox/options', {
+      member: ANN, container: { type: 'view', viewId: modal.id }, blockId: actionId === 'colour' ? 'colours' : 'favourite', actionId, value,
+      state: { colours: { colour: { values: ['amber'], options: [{ value: 'amber', text: 'Amber' }] } } },
+    });
+    const answer = await typed('colour', 'ber');
+    expect(answer.json).toMatchObject({ ok: true, options: [{ value: 'amber', text: 'Amber' }, { value: 'berry', text: 'Berry' }] });
+    expect(suggestions.at(-1)).toMatchObject({
+      type: 'block_suggestion', block_id: 'colours', action_id: 'colour', value: 'ber', user: { id: ANN }, team: { id: 'T0SANDBOX' },
+      container: { type: 'view', view_id: modal.id },
+      view: { id: modal.id, state: { values: { colours: { colour: { type: 'multi_external_select', selected_options: [{ text: plain('Amber'), value: 'amber' }] } } } } },
+    });
+    expect((await typed('colour_one', 'too many')).json).toMatchObject({ ok: false, notice: expect.stringContaining('options Slack would not show') });
+
+    const empty = await sb.page('/sandbox/submit', { member: ANN, viewId: modal.id, state: { colours: { colour: { values: ['amber'] } } } });
+    expect(empty.json.errors).toEqual({ favourite: 'Please complete this required field.' });
+    const state = {
+      colours: { colour: { values: ['amber', 'berry'], options: [{ value: 'amber', text: 'Amber' }, { value: 'berry', text: 'Berry' }] } },
+      favourite: { colour_one: { value: 'coral', options: [{ value: 'coral', text: 'Coral' }] } },
+    };
+    expect((await sb.page('/sandbox/submit', { member: ANN, viewId: modal.id, state })).json.ok).toBe(true);
+    expect(pickerSubmissions.at(-1)).toEqual({
+      colours: { colour: { type: 'multi_external_select', selected_options: [{ text: plain('Amber'), value: 'amber' }, { text: { ...plain('Berry'), emoji: true }, value: 'berry' }] } },
+      favourite: { colour_one: { type: 'external_select', selected_option: { text: { ...plain('Coral'), emoji: true }, value: 'coral' } } },
+    });
+    expect(await topModal()).toBeUndefined();
   });
 
   it('sends app_home_opened when the Home tab opens, and shows what the app publishes', async () => {

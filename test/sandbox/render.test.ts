@@ -80,6 +80,18 @@ describe('Block Kit rendering', () => {
     expect(out).toContain('<option value="U0ANN">Ann Admin</option>');
   });
 
+  it('renders external selects as a search box over a select holding their initial options', () => {
+    const out = render([
+      { type: 'input', block_id: 'lists', label: plain('Lists'), element: { type: 'multi_external_select', action_id: 'pick', min_query_length: 0,
+        placeholder: plain('Type to find lists'), initial_options: [option('3', 'List 003'), option('250', 'List 250')] } },
+      { type: 'actions', block_id: 'act', elements: [{ type: 'external_select', action_id: 'one' }] },
+    ]);
+    expect(out).toContain('<input class="bk-text bk-search" type="search" autocomplete="off" placeholder="Type to find lists"');
+    expect(out).toMatch(/<select class="bk-select" data-type="multi_external_select" data-block-id="lists" data-action-id="pick" multiple size="6" data-min-query-length="0"[^>]*><option value="3" selected>List 003<\/option><option value="250" selected>List 250<\/option><\/select>/);
+    // Slack waits for 3 typed characters unless the app says otherwise
+    expect(out).toMatch(/data-type="external_select" data-block-id="act" data-action-id="one" data-dispatch="1" data-min-query-length="3"[^>]*><option value="" selected>Select an item<\/option><\/select>/);
+  });
+
   it('escapes every text the app sends, including values and option labels', () => {
     const out = render([
       { type: 'actions', block_id: 'x"><script>', elements: [{ type: 'static_select', action_id: 'p', options: [option('"><img src=x onerror=alert(1)>', '<b>bold</b>')] }] },
@@ -111,6 +123,17 @@ describe('view state', () => {
       act: { d: { type: 'datepicker', selected_date: '2026-01-02' } },
     });
     expect(slackValue({ type: 'timepicker' }, { value: '' })).toEqual({ type: 'timepicker', selected_time: null });
+  });
+
+  it('gives external selects the initial options the app wrote and the loaded ones with the texts the page showed', () => {
+    const element = { type: 'multi_external_select', action_id: 'v', initial_options: [{ ...option('3', 'List 003'), description: plain('kept as written') }] };
+    expect(slackValue(element, { values: ['3', '250', 'unknown'], options: [{ value: '3', text: 'ignored' }, { value: '250', text: 'List 250' }] })).toEqual({
+      type: 'multi_external_select',
+      selected_options: [element.initial_options[0], { text: { type: 'plain_text', text: 'List 250', emoji: true }, value: '250' }],
+    });
+    expect(slackValue({ type: 'external_select', action_id: 'v' }, { value: '9', options: [{ value: '9', text: 'Nine' }] }))
+      .toEqual({ type: 'external_select', selected_option: { text: { type: 'plain_text', text: 'Nine', emoji: true }, value: '9' } });
+    expect(slackValue({ type: 'external_select', action_id: 'v' }, { value: '' })).toEqual({ type: 'external_select', selected_option: null });
   });
 
   it('finds what Slack itself refuses before submitting: required, too long, malformed email', () => {

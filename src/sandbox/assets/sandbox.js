@@ -112,10 +112,15 @@
 
   // ---- element values (what Slack calls state) ----
 
+  const isExternal = (element) => element.dataset.type === 'external_select' || element.dataset.type === 'multi_external_select';
+
   function readElement(element) {
     const type = element.dataset.type;
     if (element.tagName === 'SELECT') {
-      return element.multiple ? { values: [...element.selectedOptions].map((o) => o.value) } : { value: element.value };
+      const chosen = element.multiple ? { values: [...element.selectedOptions].map((o) => o.value) } : { value: element.value };
+      // the app sent an external select's options to the page only: their texts go along, as Slack's client sends them
+      if (!isExternal(element)) return chosen;
+      return { ...chosen, options: [...element.selectedOptions].filter((o) => o.value !== '').map((o) => ({ value: o.value, text: o.textContent })) };
     }
     if (type === 'checkboxes') return { values: $$('input:checked', element).map((input) => input.value) };
     if (type === 'radio_buttons') return { value: $('input:checked', element)?.value ?? '' };
@@ -125,6 +130,8 @@
   function writeElement(element, state) {
     const values = new Set(state.values ?? (state.value ? [state.value] : []));
     if (element.tagName === 'SELECT') {
+      const present = new Set([...element.options].map((option) => option.value));
+      for (const { value, text } of state.options ?? []) if (!present.has(value)) element.add(new Option(text, value));
       for (const option of element.options) option.selected = values.has(option.value);
     } else if (element.dataset.type === 'checkboxes' || element.dataset.type === 'radio_buttons') {
       for (const input of $$('input', element)) input.checked = values.has(input.value);
@@ -218,6 +225,47 @@
       state: container.type === 'view' ? collectState(root) : {},
     });
   }
+
+  // ---- external selects: what is typed goes to the app, the options it answers fill the select ----
+
+  function fillOptions(select, options) {
+    const kept = new Set();
+    for (const option of [...select.options]) {
+      if (option.value === '' || option.selected) kept.add(option.value);
+      else option.remove();
+    }
+    for (const { value, text } of options) if (!kept.has(value)) select.add(new Option(text, value));
+  }
+
+  async function searchOptions(input) {
+    const select = $('select', input.closest('.bk-external'));
+    const container = select && containerOf(select);
+    const text = input.value;
+    if (!container || text.length < Number(select.dataset.minQueryLength)) return;
+    const answer = await send('/sandbox/options', {
+      container,
+      blockId: select.dataset.blockId,
+      actionId: select.dataset.actionId,
+      value: text,
+      state: container.type === 'view' ? collectState(select.closest('[data-container]')) : {},
+    });
+    if (answer.ok && input.value === text) fillOptions(select, answer.options);
+  }
+
+  const searchTimers = new WeakMap();
+  document.addEventListener('input', (event) => {
+    const input = event.target instanceof Element ? event.target.closest('.bk-search') : null;
+    if (!input) return;
+    clearTimeout(searchTimers.get(input));
+    searchTimers.set(input, setTimeout(() => searchOptions(input), 250));
+  });
+  // like Slack's menu opening: with min_query_length 0 the options load before anything is typed
+  document.addEventListener('focusin', (event) => {
+    const box = event.target instanceof Element ? event.target.closest('.bk-external') : null;
+    if (!box || box.dataset.opened) return;
+    box.dataset.opened = '1';
+    searchOptions($('.bk-search', box));
+  });
 
   function confirmFirst(button) {
     if (!button.dataset.confirmTitle) return Promise.resolve(true);

@@ -14,7 +14,8 @@ import { escapeMentions, runGlobalShortcut, runMessageShortcut, runSlashCommand,
 import { fileShared, openHome } from '../platform/events.ts';
 import { clickElement, closeView, submitView } from '../platform/interactions.ts';
 import { slackbotNotice } from '../platform/notices.ts';
-import { RawState } from '../platform/view-state.ts';
+import { loadOptions, type OptionsOutcome } from '../platform/options.ts';
+import { RawState, RawValue } from '../platform/view-state.ts';
 import { renderPage } from '../render/page.ts';
 import { fileTypeOf } from '../web-api/files.ts';
 import { sendFile } from '../web-api/file-routes.ts';
@@ -74,15 +75,25 @@ const ChannelId = z.string().min(1).max(32);
 const Ts = z.string().regex(/^\d+\.\d+$/);
 
 const MessageBody = z.object({ member: MemberId, channel: ChannelId, thread: Ts.optional(), text: z.string().trim().min(1).max(4000) });
+const Container = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('message'), channelId: ChannelId, ts: Ts }),
+  z.object({ type: z.literal('view'), viewId: z.string().min(1).max(32) }),
+]);
 const ActionBody = z.object({
   member: MemberId,
-  container: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('message'), channelId: ChannelId, ts: Ts }),
-    z.object({ type: z.literal('view'), viewId: z.string().min(1).max(32) }),
-  ]),
+  container: Container,
   blockId: z.string().max(255),
   actionId: z.string().max(255),
-  value: z.object({ value: z.string().max(10_000).optional(), values: z.array(z.string().max(255)).max(100).optional() }).optional(),
+  value: RawValue.optional(),
+  state: RawState.default({}),
+});
+/** Text typed into an external select's search box. */
+const OptionsBody = z.object({
+  member: MemberId,
+  container: Container,
+  blockId: z.string().max(255),
+  actionId: z.string().max(255),
+  value: z.string().max(2000),
   state: RawState.default({}),
 });
 const ViewBody = z.object({ member: MemberId, viewId: z.string().min(1).max(32), state: RawState.default({}) });
@@ -147,7 +158,7 @@ function guarded(ctx: SandboxContext, route: Route): Route {
   });
 }
 
-function action(ctx: SandboxContext, path: string, run: (req: RouteRequest) => Promise<Outcome>): Route {
+function action(ctx: SandboxContext, path: string, run: (req: RouteRequest) => Promise<Outcome | OptionsOutcome>): Route {
   return guarded(ctx, {
     path,
     method: 'POST',
@@ -204,6 +215,10 @@ export async function browserRoutes(ctx: SandboxContext, features: AppFeatures):
     action(ctx, '/sandbox/action', async (req) => {
       const body = await jsonBody(req, ActionBody);
       return clickElement(ctx, await human(ctx, body.member), body.container, body, body.state);
+    }),
+    action(ctx, '/sandbox/options', async (req) => {
+      const body = await jsonBody(req, OptionsBody);
+      return loadOptions(ctx, await human(ctx, body.member), body.container, body, body.state);
     }),
     action(ctx, '/sandbox/submit', async (req) => {
       const body = await jsonBody(req, ViewBody);

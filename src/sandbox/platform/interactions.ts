@@ -20,7 +20,7 @@ export type ClickedElement = { blockId: string; actionId: string; value?: RawVal
 /** What the person sees when the app fails to answer a modal submission (Slack's wording). */
 const TROUBLE_CONNECTING = 'We had some trouble connecting. Try again?';
 
-function blocksOf(source: { blocks?: unknown }): Json[] {
+export function blocksOf(source: { blocks?: unknown }): Json[] {
   return Array.isArray(source.blocks) ? (source.blocks as Json[]) : [];
 }
 
@@ -33,17 +33,17 @@ function actionObject(element: Json, clicked: ClickedElement): Json {
 }
 
 /** A member's own view, or null (views of other members are not theirs to touch). */
-async function ownView(ctx: SandboxContext, member: SandboxMember, viewId: string): Promise<SandboxView | null> {
+export async function ownView(ctx: SandboxContext, member: SandboxMember, viewId: string): Promise<SandboxView | null> {
   const view = await findView(ctx.db, viewId);
   return view && view.member_id === member.id && (view.kind === 'home' || view.depth !== null) ? view : null;
 }
 
-async function visibleMessage(ctx: SandboxContext, member: SandboxMember, channelId: string, ts: string): Promise<SandboxMessage | null> {
+export async function visibleMessage(ctx: SandboxContext, member: SandboxMember, channelId: string, ts: string): Promise<SandboxMessage | null> {
   const message = await findMessage(ctx.db, channelId, ts);
   return message && (message.visible_to === null || message.visible_to === member.id) ? message : null;
 }
 
-const GONE: Outcome = { ok: false, notice: 'That is no longer there. It may have been updated or closed.' };
+export const GONE: Outcome & { ok: false } = { ok: false, notice: 'That is no longer there. It may have been updated or closed.' };
 
 /** A button click or a select change in a message: block_actions with a response_url. */
 async function messageAction(ctx: SandboxContext, member: SandboxMember, channelId: string, ts: string, clicked: ClickedElement): Promise<Outcome> {

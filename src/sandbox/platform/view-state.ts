@@ -3,10 +3,14 @@ import { elementsOf } from '../block-ids.ts';
 
 type Json = Record<string, any>;
 
-/** What the page sends for an element: its text, or the values it has selected. */
-const RawValue = z.object({
+/**
+ * What the page sends for an element: its text, or the values it has selected — and for an
+ * external select, the selected options' texts too (the app sent those options to the page, not to the view).
+ */
+export const RawValue = z.object({
   value: z.string().max(10_000).optional(),
   values: z.array(z.string().max(255)).max(100).optional(),
+  options: z.array(z.object({ value: z.string().max(150), text: z.string().max(2000) })).max(100).optional(),
 });
 export const RawState = z.record(z.string().max(255), z.record(z.string().max(255), RawValue));
 export type RawValue = z.infer<typeof RawValue>;
@@ -24,6 +28,13 @@ function pick(element: Json, values: readonly string[]): Json[] {
   return values.map((value) => options.find((o) => o.value === value)).filter((o): o is Json => o !== undefined);
 }
 
+/** An external select's selected options: its initial ones as the app wrote them, others as the page loaded them. */
+function pickExternal(element: Json, values: readonly string[], loaded: RawValue['options'] = []): Json[] {
+  const known = new Map<string, Json>(loaded.map((o) => [o.value, { text: { type: 'plain_text', text: o.text, emoji: true }, value: o.value }]));
+  for (const o of [element.initial_option, ...(element.initial_options ?? [])].filter(Boolean) as Json[]) known.set(String(o.value), o);
+  return values.map((value) => known.get(value)).filter((o): o is Json => o !== undefined);
+}
+
 /** An element's value in Slack's shape (`value`, `selected_option`, `selected_date`, …), from what the page sent. */
 export function slackValue(element: Json, raw: RawValue | undefined): Json {
   const value = raw?.value ?? '';
@@ -38,6 +49,10 @@ export function slackValue(element: Json, raw: RawValue | undefined): Json {
     case 'multi_static_select':
     case 'checkboxes':
       return { type, selected_options: pick(element, values) };
+    case 'external_select':
+      return { type, selected_option: pickExternal(element, values, raw?.options)[0] ?? null };
+    case 'multi_external_select':
+      return { type, selected_options: pickExternal(element, values, raw?.options) };
     case 'datepicker':
       return { type, selected_date: value || null };
     case 'timepicker':

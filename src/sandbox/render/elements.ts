@@ -74,6 +74,21 @@ function staticSelect(element: Json, ctx: ElementContext, multiple: boolean): Ht
   return html`<select class="bk-select"${attrs}>${placeholder}${selectOptions(element, selected)}</select>`;
 }
 
+/**
+ * A search box over a select holding the initial options; what is typed is sent to the app as a
+ * block_suggestion (from min_query_length characters, 3 unless set, as in Slack) and the
+ * options it answers fill the select.
+ */
+function externalSelect(element: Json, ctx: ElementContext, multiple: boolean): Html {
+  const initial = [element.initial_option, ...(element.initial_options ?? [])].filter(Boolean) as Json[];
+  const minQueryLength = Number.isInteger(element.min_query_length) ? Number(element.min_query_length) : 3;
+  const attrs = attributes({ ...ids(element, ctx), multiple, size: multiple ? 6 : undefined, 'data-min-query-length': minQueryLength, 'aria-label': placeholderText(element) || 'Select' });
+  const placeholder = multiple ? '' : html`<option value=""${initial.length === 0 ? html` selected` : ''}>Select an item</option>`;
+  const search = html`<input class="bk-text bk-search" type="search" autocomplete="off" placeholder="${placeholderText(element) || 'Type to search'}" aria-label="${placeholderText(element) || 'Search'}">`;
+  const options = optionTags(initial, new Set(initial.map((o) => String(o.value))));
+  return html`<div class="bk-external">${search}<select class="bk-select"${attrs}>${placeholder}${options}</select></div>`;
+}
+
 function overflow(element: Json, ctx: ElementContext): Html {
   return html`<select class="bk-overflow"${attributes({ ...ids(element, ctx), 'aria-label': 'More actions' })}><option value="" selected>⋯</option>${selectOptions(element, new Set())}</select>`;
 }
@@ -134,6 +149,10 @@ export function renderElement(element: Json, ctx: ElementContext): Html {
       return staticSelect(element, ctx, false);
     case 'multi_static_select':
       return staticSelect(element, ctx, true);
+    case 'external_select':
+      return externalSelect(element, ctx, false);
+    case 'multi_external_select':
+      return externalSelect(element, ctx, true);
     case 'overflow':
       return overflow(element, ctx);
     case 'checkboxes':

@@ -30,6 +30,8 @@ export async function openSandboxSession(options: { env?: Record<string, string>
   return {
     port,
     dataDir,
+    /** Herald's database, to set up what would take many clicks. */
+    databaseUrl: database.url,
     page,
     herald: () => herald,
     url: `http://127.0.0.1:${port}/sandbox`,
