@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { App, LogLevel } from '@slack/bolt';
 import type { Route, RouteRequest } from '../http/respond.ts';
 import { safeRoute } from '../http/respond.ts';
+import { createMailTransport } from '../mail/transport.ts';
 import type { Services } from '../services.ts';
 import { trackInflight } from './inflight.ts';
 import { registerListeners } from './listeners/index.ts';
@@ -62,7 +63,9 @@ export function createHeraldApp(services: Services, credentials: SlackCredential
     log.error({ err: error }, 'unhandled Slack listener error');
   });
   const inflight = trackInflight(app);
-  const listeners = registerListeners(app, services);
+  // one pool for the test emails members send from Slack, not one per request (the dispatcher has its own)
+  const testMail = createMailTransport({ smtpUrl: config.SMTP_URL, ratePerSecond: config.SMTP_RATE_PER_SECOND, dataDir: config.DATA_DIR });
+  const listeners = registerListeners(app, services, testMail);
   return {
     app,
     listeners,
@@ -75,6 +78,7 @@ export function createHeraldApp(services: Services, credentials: SlackCredential
     async stop() {
       await app.stop();
       await inflight.idle();
+      await testMail.close();
     },
   };
 }

@@ -5,6 +5,7 @@ import { countRecipients } from '../db/recipients.ts';
 import type { CampaignRef, Notice, Notifier } from '../notify/notifier.ts';
 import type { Services } from '../services.ts';
 import { createSlackNotifier, type CardRenderer } from './notifier.ts';
+import { postInChannel, type Target } from './post.ts';
 import { section } from './views/blocks.ts';
 import { campaignCard } from './views/campaign-card.ts';
 
@@ -46,17 +47,12 @@ export function refOf(campaign: Campaign): CampaignRef {
 }
 
 /**
- * Posts a new campaign's status card in `channel` and remembers where it is. A public channel
- * the app is not in yet is joined first.
+ * Posts a new campaign's status card in the target's channel and remembers where it is. A public
+ * channel the app is not in yet is joined first; where it cannot post, the card goes to the
+ * member's DM, so every campaign has a card and a thread.
  */
-export async function postCampaignCard(services: Services, client: WebClient, campaign: Campaign, channel: string): Promise<void> {
+export async function postCampaignCard(services: Services, client: WebClient, campaign: Campaign, target: Target): Promise<void> {
   const card = await campaignCardRenderer(services)(campaign.user_id, campaign.id);
-  const post = () => client.chat.postMessage({ channel, text: card.text, blocks: card.blocks as never });
-  const posted = await post().catch(async (error: { data?: { error?: string } }) => {
-    if (error.data?.error !== 'not_in_channel') throw error;
-    await client.conversations.join({ channel });
-    return post();
-  });
-  if (!posted.ts || !posted.channel) throw new Error('chat.postMessage returned no ts');
+  const posted = await postInChannel(client, target, card);
   await setCampaignCard(services.db.primary, campaign.user_id, campaign.id, posted.channel, posted.ts);
 }

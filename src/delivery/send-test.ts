@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { findContact } from '../db/contacts.ts';
 import type { DatabasePool } from '../db/pool.ts';
 import { UserError } from '../errors.ts';
+import { classifySendError } from '../mail/smtp-errors.ts';
 import type { MailTransport } from '../mail/transport.ts';
 import type { MergeContact } from '../mail/render.ts';
 import { personalise } from '../mail/render.ts';
@@ -18,19 +19,29 @@ const Addresses = z.array(z.email()).min(1).max(MAX_TEST_ADDRESSES);
 
 export type SendTestDeps = { db: DatabasePool; transport: MailTransport; publicUrl: string; defaultFrom: string; unsubscribeMailto?: string };
 
+/** Where the test went, and the addresses it did not go to with the mail server's reason. */
+export type TestSendOutcome = { sentTo: string[]; notSent: Array<{ address: string; reason: string }> };
+
+/** The addresses to send a test to, trimmed and lower-cased; an error for the form's input unless 1 to 5 valid ones. */
+export function testAddresses(input: readonly string[]): string[] {
+  const to = Addresses.safeParse(input.map((address) => address.trim().toLowerCase()));
+  if (!to.success) throw UserError.field('addresses', `Give 1 to ${MAX_TEST_ADDRESSES} valid email addresses to send the test to.`);
+  return [...new Set(to.data)];
+}
+
 /**
  * Pre-flight "send test": the campaign rendered for one contact (a real one, or a sample)
  * and sent to the given addresses with "[Test]" in the subject. It touches nothing of the
  * campaign's delivery: no ledger row, no event, no quota, no tracked links; its
- * unsubscribe link only explains that it is a test.
+ * unsubscribe link only explains that it is a test. An address the mail server refuses
+ * does not keep the test from the others.
  */
 export async function sendTestEmail(
   deps: SendTestDeps,
   ref: CampaignRef,
   input: { to: readonly string[]; contactId?: bigint },
-): Promise<{ sentTo: string[] }> {
-  const to = Addresses.safeParse(input.to.map((address) => address.trim().toLowerCase()));
-  if (!to.success) throw UserError.field('addresses', `Give 1 to ${MAX_TEST_ADDRESSES} valid email addresses to send the test to.`);
+): Promise<TestSendOutcome> {
+  const to = testAddresses(input.to);
   const source = await loadCampaignSource(deps.db, ref);
   if (!source) throw new UserError('That campaign no longer exists.');
   const contact = input.contactId === undefined ? SAMPLE_CONTACT : await findContact(deps.db, ref.userId, input.contactId);
@@ -43,21 +54,21 @@ export async function sendTestEmail(
   }
   const unsubscribeUrl = `${deps.publicUrl.replace(/\/+$/, '')}/u/${TEST_SEND_TOKEN}`;
   const body = personalise(prepared.compiled, contact, unsubscribeUrl);
-  for (const address of to.data) {
-    try {
-      await deps.transport.send({
-        ...body,
-        subject: `[Test] ${body.subject}`,
-        from: prepared.from,
-        replyTo: prepared.replyTo,
-        to: address,
-        messageId: `<test-${randomUUID()}@${prepared.messageIdDomain}>`,
-        unsubscribeUrl,
-        unsubscribeMailto: deps.unsubscribeMailto,
-      });
-    } catch (error) {
-      throw new UserError(`The mail server did not accept the test email to ${address}: ${(error as Error).message}`);
-    }
-  }
-  return { sentTo: to.data };
+  const refused = new Map<string, string>();
+  await Promise.all(to.map((address) => deps.transport.send({
+    ...body,
+    subject: `[Test] ${body.subject}`,
+    from: prepared.from,
+    replyTo: prepared.replyTo,
+    to: address,
+    messageId: `<test-${randomUUID()}@${prepared.messageIdDomain}>`,
+    unsubscribeUrl,
+    unsubscribeMailto: deps.unsubscribeMailto,
+  }).catch((error: unknown) => {
+    refused.set(address, classifySendError(error).reason);
+  })));
+  return {
+    sentTo: to.filter((address) => !refused.has(address)),
+    notSent: [...refused].map(([address, reason]) => ({ address, reason })),
+  };
 }

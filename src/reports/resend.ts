@@ -2,7 +2,7 @@ import { UniqueIntegrityConstraintViolationError } from 'slonik';
 import type { Actor } from '../accounts/actor.ts';
 import { insertDraft, requireCampaign } from '../campaigns/drafts.ts';
 import { CAMPAIGN_NAME_MAX, contentOf } from '../campaigns/form.ts';
-import type { Campaign } from '../db/campaigns.ts';
+import { findCampaignByName, type Campaign } from '../db/campaigns.ts';
 import { insertList } from '../db/lists.ts';
 import type { DatabasePool } from '../db/pool.ts';
 import { fillWithNonOpeners } from '../db/resend.ts';
@@ -25,16 +25,30 @@ const resendName = (original: Campaign) => {
   return `${original.name.slice(0, CAMPAIGN_NAME_MAX - suffix.length)}${suffix}`;
 };
 
+const alreadyResent = (original: Campaign) =>
+  new UserError(`A resend of “${original.name}” to its non-openers exists already: “${resendName(original)}”.`);
+
 /**
- * A new draft with the original's content, for the people it reached who did not open it,
- * planned `afterDays` after the original was sent. Its audience is a list made now, and it
- * needs an approval like any other campaign. Nothing is written when anything is refused.
+ * The quick checks of a resend, for the form to show before it closes: the campaign finished
+ * sending and has no resend yet.
  */
-export async function draftResendToNonOpeners(db: DatabasePool, actor: Actor, campaignId: bigint, afterDays: number, now = new Date()) {
+export async function requireResendable(db: DatabasePool, actor: Actor, campaignId: bigint): Promise<Campaign & { sent_at: Date }> {
   const original = await requireCampaign(db, actor, campaignId);
   if (original.status !== 'sent' || !original.sent_at) {
     throw new UserError(`“${original.name}” has not finished sending, so nobody can be said not to have opened it yet.`);
   }
+  if (await findCampaignByName(db, actor.userId, resendName(original))) throw alreadyResent(original);
+  return { ...original, sent_at: original.sent_at };
+}
+
+/**
+ * A new draft with the original's content, for the people it reached who did not open it,
+ * planned `afterDays` after the original was sent. Its audience is a list made now (from the
+ * original's whole audience: slow for a large one), and it needs an approval like any other
+ * campaign. Nothing is written when anything is refused.
+ */
+export async function draftResendToNonOpeners(db: DatabasePool, actor: Actor, campaignId: bigint, afterDays: number, now = new Date()) {
+  const original = await requireResendable(db, actor, campaignId);
   const planned = new Date(original.sent_at.getTime() + afterDays * DAY_MS);
   const name = resendName(original);
   try {
@@ -53,9 +67,7 @@ export async function draftResendToNonOpeners(db: DatabasePool, actor: Actor, ca
     });
     return { campaign: await requireCampaign(db, actor, id), recipients };
   } catch (error) {
-    if (error instanceof UniqueIntegrityConstraintViolationError) {
-      throw new UserError(`A resend of “${original.name}” to its non-openers exists already: “${name}”.`);
-    }
+    if (error instanceof UniqueIntegrityConstraintViolationError) throw alreadyResent(original);
     throw error;
   }
 }

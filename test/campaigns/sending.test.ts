@@ -40,8 +40,9 @@ afterAll(async () => {
   dispatcher?.stop();
   await transport?.close();
   await runtime?.stop();
-  await sink?.close();
+  // the app's mail pool first: the sink would wait 30 s for its connection otherwise
   await herald?.close();
+  await sink?.close();
 });
 
 /** Approved and scheduled through Slack, then its time moved into the past: Herald "was down" since. */

@@ -16,7 +16,7 @@ let contactId: bigint;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  sink = await startSmtpSink();
+  sink = await startSmtpSink({ rcpt: (address) => (address === 'nobody@example.org' ? { code: 550, message: '5.1.1 No such user here' } : undefined) });
   harness = await startDeliveryHarness(db, sink.url());
   const userId = await seedAccount(db.primary, { monthlyLimit: 100, sentThisMonth: 7 });
   [contactId] = (await seedContacts(db.primary, userId, [{ email: 'ann@example.org', first_name: 'Ann', custom_fields: { plan: 'pro' } }])) as [bigint];
@@ -46,10 +46,11 @@ const ledger = async () => ({
 describe('send test (pre-flight)', () => {
   it('renders the campaign for a sample contact and sends it to the given addresses, touching no ledger, event, link or quota', async () => {
     const before = await ledger();
-    expect(await sendTestEmail(deps(), ref, { to: [' QA@example.org', 'boss@example.org'] })).toEqual({ sentTo: ['qa@example.org', 'boss@example.org'] });
-    expect(sink.received.map((r) => [r.to, r.mail?.subject])).toEqual([
-      ['qa@example.org', '[Test] Hello Alex'],
+    expect(await sendTestEmail(deps(), ref, { to: [' QA@example.org', 'boss@example.org'] })).toEqual({ sentTo: ['qa@example.org', 'boss@example.org'], notSent: [] });
+    // sent side by side: in any order
+    expect(sink.received.map((r) => [r.to, r.mail?.subject]).sort()).toEqual([
       ['boss@example.org', '[Test] Hello Alex'],
+      ['qa@example.org', '[Test] Hello Alex'],
     ]);
     const html = String(sink.received[0]?.mail?.html);
     expect(html).toContain('<a href="https://shop.example/x">Shop</a>');
@@ -63,6 +64,15 @@ describe('send test (pre-flight)', () => {
     await sendTestEmail(deps(), ref, { to: ['qa@example.org'], contactId });
     expect(sink.received.at(-1)?.mail?.subject).toBe('[Test] Hello Ann');
     expect(sink.received.at(-1)?.mail?.html).toContain('Plan: pro');
+  });
+
+  it('sends to the addresses the mail server takes and gives its reason for each it refuses', async () => {
+    const count = sink.received.length;
+    expect(await sendTestEmail(deps(), ref, { to: ['nobody@example.org', 'qa@example.org'] })).toEqual({
+      sentTo: ['qa@example.org'],
+      notSent: [{ address: 'nobody@example.org', reason: expect.stringContaining('550 5.1.1 No such user here') }],
+    });
+    expect(sink.received.slice(count).map((r) => r.to)).toEqual(['qa@example.org']);
   });
 
   it('says what is wrong with the addresses and sends nothing', async () => {

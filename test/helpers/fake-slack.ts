@@ -55,6 +55,13 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
   const homeViews = new Map<string, Block>();
   const files = new Map<string, FakeFile>();
   const users = new Map<string, { tz: string; name: string; email?: string }>();
+  /**
+   * Conversations the app is not in: a 'public' channel answers not_in_channel until the app
+   * joins it; a 'private' one (a private channel, a DM between others) channel_not_found.
+   */
+  const outside = new Map<string, 'public' | 'private'>();
+  /** Errors the next calls of a method answer with (Slack's fatal_error, ratelimited, …), oldest first. */
+  const failures = new Map<string, string[]>();
   let seq = 0;
   let base = '';
   const nextTs = () => `1700000000.${String(++seq).padStart(6, '0')}`;
@@ -114,7 +121,15 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
     return { ...described, mode: 'hosted', is_external: false, url_private_download: url, url_private: url };
   }
 
+  function requireMember(channel: unknown): void {
+    const kind = outside.get(String(channel));
+    reject(kind === 'public', 'not_in_channel');
+    reject(kind === 'private', 'channel_not_found');
+  }
+
   function handle(method: string, args: Record<string, unknown>): unknown {
+    const failure = failures.get(method)?.shift();
+    if (failure) throw new SlackRejection(failure);
     switch (method) {
       case 'auth.test':
         return { ok: true, team_id: teamId, user_id: 'UBOT', bot_id: 'BBOT', user: 'herald', team: 'Team', url: 'https://team.slack.com/' };
@@ -137,6 +152,7 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
       }
       case 'chat.postMessage': {
         validateMessage(args);
+        requireMember(args.channel);
         const ts = nextTs();
         messages.push({
           channel: String(args.channel), ts, thread_ts: args.thread_ts ? String(args.thread_ts) : undefined,
@@ -146,6 +162,7 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
       }
       case 'chat.postEphemeral': {
         validateMessage(args);
+        requireMember(args.channel);
         reject(!args.user, 'user_not_in_channel');
         messages.push({ channel: String(args.channel), ts: nextTs(), text: args.text as string, user: String(args.user),
           blocks: args.blocks ? JSON.parse(String(args.blocks)) : undefined });
@@ -153,6 +170,7 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
       }
       case 'chat.update': {
         validateMessage(args);
+        requireMember(args.channel);
         const msg = messages.find((m) => m.channel === args.channel && m.ts === args.ts);
         reject(!msg, 'message_not_found');
         msg!.text = args.text as string | undefined;
@@ -164,6 +182,9 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
         return { ok: true, user: { id: args.user, name: user.name, real_name: user.name, tz: user.tz, profile: { email: user.email, real_name: user.name } } };
       }
       case 'conversations.join':
+        // a bot can join public channels only
+        reject(outside.get(String(args.channel)) === 'private', 'channel_not_found');
+        outside.delete(String(args.channel));
         return { ok: true, channel: { id: args.channel } };
       case 'files.info': {
         const file = files.get(String(args.file));
@@ -204,6 +225,14 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
     },
     setUser(id: string, user: { tz: string; name: string; email?: string }) {
       users.set(id, user);
+    },
+    /** The app is not in `channel`: a public channel it may join, or a private one (or a DM between others) it cannot see. */
+    notMemberOf(channel: string, kind: 'public' | 'private') {
+      outside.set(channel, kind);
+    },
+    /** The next call of `method` answers `error` (each call queues one failure). */
+    failNext(method: string, error: string) {
+      failures.set(method, [...(failures.get(method) ?? []), error]);
     },
     callsTo: (method: string) => calls.filter((c) => c.method === method),
     /** Messages in a thread, the parent first. */

@@ -161,6 +161,18 @@ export async function startTestHerald(options: { env?: Record<string, string>; d
 
   const who = (as: As = {}) => ({ user: as.user ?? 'UADMIN', team: as.team ?? 'T1', channel: as.channel ?? 'CGENERAL' });
 
+  /** Submits a view as opened by the app; resolves with the app's HTTP answer (its ack), not waiting for the work after it. */
+  function sendView(view: Json, values: Record<string, unknown> = {}, as: As = {}): Promise<Response> {
+    const { user, team } = who(as);
+    const payload = {
+      type: 'view_submission', team: { id: team, domain: team.toLowerCase() }, user: { id: user, team_id: team },
+      api_app_id: 'AHERALD', trigger_id: nextId('trigger.'),
+      view: { id: view.id ?? nextId('V'), type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata ?? '',
+        blocks: view.blocks, title: view.title, state: { values: stateOf(view, values) } },
+    };
+    return postSigned(eventsUrl, SIGNING_SECRET, interactiveBody(payload));
+  }
+
   return {
     db,
     slack,
@@ -187,15 +199,9 @@ export async function startTestHerald(options: { env?: Record<string, string>; d
     },
     /** Submits a view as opened by the app, with values by input block_id (other inputs keep their initial values). */
     submitView(view: Json, values: Record<string, unknown> = {}, as: As = {}): Promise<Outcome> {
-      const { user, team } = who(as);
-      const payload = {
-        type: 'view_submission', team: { id: team, domain: team.toLowerCase() }, user: { id: user, team_id: team },
-        api_app_id: 'AHERALD', trigger_id: nextId('trigger.'),
-        view: { id: view.id ?? nextId('V'), type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata ?? '',
-          blocks: view.blocks, title: view.title, state: { values: stateOf(view, values) } },
-      };
-      return observe(() => postSigned(eventsUrl, SIGNING_SECRET, interactiveBody(payload)));
+      return observe(() => sendView(view, values, as));
     },
+    sendView,
     /**
      * Clicks a button (or picks an option) with `actionId`, in a message or in a view; in a
      * view, `values` by input block_id are its current state (other inputs keep their initial values).

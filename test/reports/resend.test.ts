@@ -76,3 +76,44 @@ describe('resend to non-openers', () => {
     expect(refused.json.errors.after_days).toContain('has not finished sending');
   });
 });
+
+describe('resend to non-openers, a large audience', () => {
+  it('closes the form before filling the list, then drafts the resend and says so', async () => {
+    const ids = await createContacts(herald.db.primary, userId, 3, 'summer');
+    const summerId = await createCampaign(herald.db.primary, userId, 'Summer');
+    await herald.db.primary.query(sql.unsafe`
+      UPDATE campaigns SET from_email = 'news@example.com', html_content = '<p>Summer is here</p>' WHERE user_id = ${userId} AND id = ${summerId}`);
+    await addRecipients(herald.db.primary, userId, summerId, ids);
+    await recordEvents(herald.db.primary, userId, summerId, ids.map((contactId) => ({ contactId, type: 'delivered' as const })));
+    await markSent(herald.db.primary, userId, summerId, new Date(Date.now() - 86_400_000));
+    const opened = await herald.action(RESEND_NON_OPENERS_ACTION, { value: String(summerId), channel: 'CCAMP' });
+
+    // filling the list stands for a slow one: list_contacts is locked against writes until the form's answer came
+    let release = () => {};
+    const unlocked = new Promise<void>((resolve) => { release = resolve; });
+    let locked = () => {};
+    const isLocked = new Promise<void>((resolve) => { locked = resolve; });
+    const holding = herald.db.primary.transaction(async (tx) => {
+      await tx.query(sql.unsafe`LOCK TABLE list_contacts IN SHARE ROW EXCLUSIVE MODE`);
+      locked();
+      await unlocked;
+    });
+    await isLocked;
+    try {
+      const answer = await Promise.race([
+        herald.sendView(opened.view, { after_days: '3' }).then((r) => r.text()),
+        new Promise<string>((resolve) => setTimeout(() => resolve('no answer'), 2_500)),
+      ]);
+      expect(answer).toBe('');
+    } finally {
+      release();
+      await holding;
+    }
+    await herald.web.idle();
+    const names = await herald.db.primary.anyFirst(sql.type(z.object({ name: z.string() }))`
+      SELECT name FROM campaigns WHERE user_id = ${userId} AND name LIKE 'Summer%' ORDER BY id`);
+    expect(names).toEqual(['Summer', 'Summer – non-openers']);
+    const told = herald.slack.calls.filter((c) => c.method === 'chat.postEphemeral' && c.args.channel === 'CCAMP').map((c) => String(c.args.text));
+    expect(told.at(-1)).toBe('Drafted *Summer – non-openers* for 3 non-openers. Request approval from its card when it looks right.');
+  });
+});

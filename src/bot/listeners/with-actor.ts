@@ -47,21 +47,26 @@ function inputBlockIds(view: { blocks?: ReadonlyArray<{ type: string; block_id?:
   return (view.blocks ?? []).filter((b) => b.type === 'input' && b.block_id).map((b) => b.block_id as string);
 }
 
+/** `committed` records what the submission saved for good (a sentence), for an error after it to say. */
+type ViewHandlerArgs = Acting<ViewArgs> & { committed: (what: string) => void };
+
 /**
  * A view_submission listener with the actor resolved. Throwing a UserError
- * before ack() shows it under the modal's inputs; after ack() as an ephemeral message.
+ * before ack() shows it under the modal's inputs; after ack() as an ephemeral message,
+ * which starts with what was saved, never claiming nothing was changed.
  * Returning without ack() closes the modal.
  */
-export function onView(services: Services, handler: (args: Acting<ViewArgs>) => Promise<void>) {
+export function onView(services: Services, handler: (args: ViewHandlerArgs) => Promise<void>) {
   return async (args: ViewArgs) => {
     let acked = false;
+    let saved: string | undefined;
     const ack: ViewArgs['ack'] = async (response?: ViewResponseAction) => {
       acked = true;
       await args.ack(response);
     };
     try {
       const actor = await actorOf(services, args.body);
-      await handler({ ...args, ack, actor, services });
+      await handler({ ...args, ack, actor, services, committed: (what) => { saved = what; } });
       if (!acked) await ack();
     } catch (error) {
       await reportError(error, {
@@ -71,6 +76,7 @@ export function onView(services: Services, handler: (args: Acting<ViewArgs>) => 
         channelId: viewMetadata(args.view).channel,
         inputBlockIds: inputBlockIds(args.view),
         ackWithErrors: acked ? undefined : (errors) => ack({ response_action: 'errors', errors }),
+        committed: saved,
         context: { callbackId: args.view.callback_id },
       });
       if (!acked) await ack();

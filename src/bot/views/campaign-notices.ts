@@ -1,4 +1,5 @@
 import type { Campaign, CampaignStatus } from '../../db/campaigns.ts';
+import type { TestSendOutcome } from '../../delivery/send-test.ts';
 import type { Notice } from '../../notify/notifier.ts';
 import { escapeMrkdwn, section } from './blocks.ts';
 import { slackTime } from './campaign-text.ts';
@@ -68,6 +69,9 @@ export function deletedNotice(memberId: string): Notice {
   return notice(`:wastebasket: <@${memberId}> deleted this draft.`);
 }
 
-export function testSentNotice(memberId: string, addresses: readonly string[]): Notice {
-  return notice(`:test_tube: <@${memberId}> sent a test to ${addresses.map(escapeMrkdwn).join(', ')}.`);
+/** Who sent a test where; addresses the mail server refused are listed with its reason. */
+export function testSentNotice(memberId: string, outcome: TestSendOutcome): Notice {
+  const sent = outcome.sentTo.length > 0 ? `sent a test to ${outcome.sentTo.map(escapeMrkdwn).join(', ')}.` : 'tried to send a test.';
+  const refused = outcome.notSent.map(({ address, reason }) => `\n• ${escapeMrkdwn(address)}: ${escapeMrkdwn(reason)}`).join('');
+  return notice(`:test_tube: <@${memberId}> ${sent}${refused ? ` The mail server did not take it for:${refused}` : ''}`);
 }

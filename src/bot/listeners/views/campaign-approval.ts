@@ -3,6 +3,7 @@ import { approveCampaign, rejectCampaign } from '../../../campaigns/workflow.ts'
 import { UserError } from '../../../errors.ts';
 import type { Services } from '../../../services.ts';
 import { announce, campaignNotifier, refOf } from '../../campaigns.ts';
+import { escapeMrkdwn } from '../../views/blocks.ts';
 import { CAMPAIGN_APPROVAL_VIEW } from '../../views/campaign-ids.ts';
 import { approvedNotice, rejectedNotice } from '../../views/campaign-notices.ts';
 import { idFrom } from '../ids.ts';
@@ -14,7 +15,7 @@ import { onView, viewMetadata } from '../with-actor.ts';
  * the modal's metadata); a refusal (own campaign, changed since, already approved) shows in the modal.
  */
 export function registerCampaignApproval(app: App, services: Services): void {
-  app.view(CAMPAIGN_APPROVAL_VIEW, onView(services, async ({ ack, view, client, actor }) => {
+  app.view(CAMPAIGN_APPROVAL_VIEW, onView(services, async ({ ack, view, client, actor, committed }) => {
     const metadata = viewMetadata(view);
     const campaignId = idFrom({ value: String(metadata.campaignId ?? '') });
     const decision = selectedValue(view, 'decision');
@@ -24,6 +25,7 @@ export function registerCampaignApproval(app: App, services: Services): void {
     const step = decision === 'approve'
       ? await approveCampaign(db, actor, campaignId, String(metadata.hash ?? ''), comment)
       : await rejectCampaign(db, actor, campaignId, comment);
+    committed(`Recorded your ${decision === 'approve' ? 'approval' : 'rejection'} of *${escapeMrkdwn(step.campaign.name)}*.`);
     await ack();
     const notice = decision === 'approve' ? approvedNotice(actor.memberId, comment) : rejectedNotice(actor.memberId, comment);
     await announce(campaignNotifier(services, client), refOf(step.campaign), notice);

@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
 import { requireCampaign } from '../../../campaigns/drafts.ts';
 import { defaultFromAddress } from '../../../delivery/runtime.ts';
-import { sendTestEmail } from '../../../delivery/send-test.ts';
-import { createMailTransport } from '../../../mail/transport.ts';
+import { sendTestEmail, testAddresses } from '../../../delivery/send-test.ts';
+import type { MailTransport } from '../../../mail/transport.ts';
 import type { Services } from '../../../services.ts';
 import { publicBaseUrl } from '../../../tracking/urls.ts';
 import { campaignNotifier, refOf } from '../../campaigns.ts';
@@ -12,24 +12,23 @@ import { idFrom } from '../ids.ts';
 import { inputValue } from '../view-state.ts';
 import { onView, viewMetadata } from '../with-actor.ts';
 
-/** Pre-flight "Send test": the delivery code renders and sends it; the thread records who sent it where. */
-export function registerCampaignSendTest(app: App, services: Services): void {
+/**
+ * Pre-flight "Send test": the form is checked and closed first (a slow mail server must not
+ * outlast Slack's 3 seconds), then the delivery code renders and sends it through the app's
+ * transport; the thread records who sent it where, and what the mail server refused.
+ */
+export function registerCampaignSendTest(app: App, services: Services, mail: MailTransport): void {
   app.view(CAMPAIGN_SEND_TEST_VIEW, onView(services, async ({ ack, view, client, actor }) => {
     const { config } = services;
+    const to = testAddresses(inputValue(view, 'addresses').split(/[\s,;]+/).filter(Boolean));
     const campaign = await requireCampaign(services.db.primary, actor, idFrom({ value: String(viewMetadata(view).campaignId ?? '') }));
-    const to = inputValue(view, 'addresses').split(/[\s,;]+/).filter(Boolean);
-    const transport = createMailTransport({ smtpUrl: config.SMTP_URL, ratePerSecond: config.SMTP_RATE_PER_SECOND, dataDir: config.DATA_DIR });
-    try {
-      const { sentTo } = await sendTestEmail(
-        { db: services.db.primary, transport, publicUrl: publicBaseUrl(config), defaultFrom: defaultFromAddress(services, config.PORT),
-          unsubscribeMailto: config.UNSUBSCRIBE_MAILTO },
-        refOf(campaign),
-        { to },
-      );
-      await ack();
-      await campaignNotifier(services, client).campaignThread(refOf(campaign), testSentNotice(actor.memberId, sentTo));
-    } finally {
-      await transport.close();
-    }
+    await ack();
+    const outcome = await sendTestEmail(
+      { db: services.db.primary, transport: mail, publicUrl: publicBaseUrl(config), defaultFrom: defaultFromAddress(services, config.PORT),
+        unsubscribeMailto: config.UNSUBSCRIBE_MAILTO },
+      refOf(campaign),
+      { to },
+    );
+    await campaignNotifier(services, client).campaignThread(refOf(campaign), testSentNotice(actor.memberId, outcome));
   }));
 }

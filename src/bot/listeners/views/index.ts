@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import type { MailTransport } from '../../../mail/transport.ts';
 import type { Services } from '../../../services.ts';
 import { registerCampaignApproval } from './campaign-approval.ts';
 import { registerCampaignReschedule } from './campaign-reschedule.ts';
@@ -10,7 +11,7 @@ import { registerListCreate } from './list-create.ts';
 import { registerTemplateSave } from './template-save.ts';
 import { registerResendSubmit } from './resend-non-openers.ts';
 
-export function register(app: App, services: Services): void {
+export function register(app: App, services: Services, mail: MailTransport): void {
   registerListCreate(app, services);
   registerResendSubmit(app, services);
   registerContactSave(app, services);
@@ -19,5 +20,5 @@ export function register(app: App, services: Services): void {
   registerCampaignSave(app, services);
   registerCampaignApproval(app, services);
   registerCampaignReschedule(app, services);
-  registerCampaignSendTest(app, services);
+  registerCampaignSendTest(app, services, mail);
 }

@@ -7,13 +7,15 @@ import { inputValue } from '../view-state.ts';
 import { onView, viewMetadata } from '../with-actor.ts';
 
 export function registerListCreate(app: App, services: Services): void {
-  app.view(LIST_CREATE_VIEW, onView(services, async ({ ack, view, body, client, actor }) => {
+  app.view(LIST_CREATE_VIEW, onView(services, async ({ ack, view, body, client, actor, committed }) => {
     const list = await createList(services.db.primary, actor, {
       name: inputValue(view, 'name'),
       description: inputValue(view, 'description'),
     });
+    const created = `Created the list *${list.name}*.`;
+    committed(created);
     await ack();
     await tellPrivately({ client, memberId: body.user.id, channelId: viewMetadata(view).channel },
-      `Created the list *${list.name}*. Add contacts with \`/herald contact add "${list.name}"\` or \`/herald import "${list.name}"\`.`);
+      `${created} Add contacts with \`/herald contact add "${list.name}"\` or \`/herald import "${list.name}"\`.`);
   }));
 }
