@@ -52,8 +52,8 @@ export async function sendTurn(context: DeliveryContext, ref: CampaignRef, more:
     if (claim.recipients.length === 0) return { kind: 'empty' };
     const sending = claim.recipients.filter((r) => r.status === 'sending');
     const mayStillSend = createGate(context, ref, sending.map(attemptOf), leasedAt);
-    const send = async (r: ClaimedRecipient, index: number): Promise<SendOutcome> =>
-      (await mayStillSend(r.contact_id, index)) ? sendOne(context, prepared, r) : { ...attemptOf(r), outcome: 'unsent' };
+    const send = async (r: ClaimedRecipient): Promise<SendOutcome> =>
+      (await mayStillSend(r.contact_id)) ? sendOne(context, prepared, r) : { ...attemptOf(r), outcome: 'unsent' };
     return { kind: 'sending', claimed: claim.recipients.length, ...sendAll(sending, slot, context.options.concurrency, send) };
   };
 
@@ -114,12 +114,15 @@ async function pause(tx: CommonQueryMethods, ref: CampaignRef, notice: Notice, r
  * too: nothing goes out that was not confirmed.
  */
 function createGate(context: DeliveryContext, ref: CampaignRef, batch: readonly Attempt[], leasedAt: number) {
-  const { concurrency, leaseSeconds } = context.options;
+  const { statusCheckMillis, leaseSeconds } = context.options;
   let open = true;
   let ours: ReadonlySet<bigint> | null = null; // null: the whole batch
   let checking: Promise<void> | null = null;
+  let checkedAt = leasedAt; // the claim read the status
+  const checkDue = () => performance.now() - checkedAt >= statusCheckMillis;
   const renewalDue = () => performance.now() - leasedAt > (leaseSeconds * 1000) / 3;
   async function check(): Promise<void> {
+    checkedAt = performance.now();
     try {
       if ((await campaignStatus(context.db, ref)) !== 'sending') {
         open = false;
@@ -133,8 +136,8 @@ function createGate(context: DeliveryContext, ref: CampaignRef, batch: readonly 
       open = false;
     }
   }
-  return async (contactId: bigint, index: number): Promise<boolean> => {
-    if (open && (index % concurrency === 0 || renewalDue())) {
+  return async (contactId: bigint): Promise<boolean> => {
+    if (open && (checkDue() || renewalDue())) {
       checking ??= check().finally(() => {
         checking = null;
       });

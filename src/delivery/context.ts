@@ -14,6 +14,8 @@ export type DispatchOptions = {
   leaseSeconds: number;
   /** sends of one batch in flight at once */
   concurrency: number;
+  /** a batch re-reads its campaign's status (paused? cancelled?) before a send at most this often; 0: before every send */
+  statusCheckMillis: number;
   /** tries per recipient after 4xx answers; the last one's 4xx makes it 'failed' */
   maxAttempts: number;
   /** wait before the first retry, doubled on each further one (at most an hour) */
@@ -32,6 +34,7 @@ export const DEFAULT_DISPATCH_OPTIONS: DispatchOptions = {
   batchSize: 200,
   leaseSeconds: 300,
   concurrency: 5,
+  statusCheckMillis: 250,
   maxAttempts: 5,
   retryBaseSeconds: 60,
   deliveredOnAcceptance: true,

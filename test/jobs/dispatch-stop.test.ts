@@ -83,7 +83,7 @@ const emailsCharged = (ref: CampaignRef) =>
 
 describe('a pause or cancel while a batch is in flight', () => {
   it('cancel: no further message goes out, an in-flight 4xx is not queued again, the rest is skipped', async () => {
-    const { replies, sink, harness, ref, actor } = await scenario(10, { batchSize: 10, concurrency: 2 });
+    const { replies, sink, harness, ref, actor } = await scenario(10, { batchSize: 10, concurrency: 2, statusCheckMillis: 0 });
     const round = harness.dispatcher.runRound();
     await replies.waiting(2);
     await cancelCampaign(db.primary, actor, ref.campaignId);
@@ -105,7 +105,7 @@ describe('a pause or cancel while a batch is in flight', () => {
   });
 
   it('pause: the rest of the batch goes back to pending untried, and resuming sends each recipient once', async () => {
-    const { replies, sink, harness, ref, actor } = await scenario(10, { batchSize: 10, concurrency: 2 });
+    const { replies, sink, harness, ref, actor } = await scenario(10, { batchSize: 10, concurrency: 2, statusCheckMillis: 0 });
     const round = harness.dispatcher.runRound();
     await replies.waiting(2);
     await pauseCampaign(db.primary, actor, ref.campaignId);
@@ -131,7 +131,7 @@ describe('a pause or cancel while a batch is in flight', () => {
 
 describe('leases of a slow batch', () => {
   it('are renewed while the batch goes out, so another dispatcher does not declare its recipients unknown', async () => {
-    const { replies, sink, harness, ref } = await scenario(3, { batchSize: 3, concurrency: 1, leaseSeconds: 4 });
+    const { replies, sink, harness, ref } = await scenario(3, { batchSize: 3, concurrency: 1, leaseSeconds: 4, statusCheckMillis: 0 });
     const round = harness.dispatcher.runRound();
     await replies.waiting(1);
     await sleep(2_000);
@@ -147,7 +147,7 @@ describe('leases of a slow batch', () => {
   });
 
   it('that ran out are not sent: those recipients stay unknown, and "Retry unknown" sends each of them once', async () => {
-    const { replies, sink, harness, ref } = await scenario(3, { batchSize: 3, concurrency: 1, leaseSeconds: 1 });
+    const { replies, sink, harness, ref } = await scenario(3, { batchSize: 3, concurrency: 1, leaseSeconds: 1, statusCheckMillis: 0 });
     const round = harness.dispatcher.runRound();
     await replies.waiting(1);
     await sleep(1_500);
