@@ -24,18 +24,28 @@ export async function copyRows<T>(client: pg.ClientBase, statement: string, item
   await pipeline(Readable.from(chunks()), client.query(copyFrom(statement)));
 }
 
-/** BEGIN … COMMIT on a connection of the COPY pool; `keep: false` rolls back (dry runs). */
+/**
+ * BEGIN … COMMIT on a connection of the COPY pool; `keep: false` rolls back (dry runs). A
+ * connection the server drops meanwhile (restart, failover) fails the work and is discarded:
+ * its 'error' event, which the pool only listens for on idle connections, is caught here.
+ */
 export async function inCopyTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, keep = true): Promise<T> {
   const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (error: Error) => {
+    lost = error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query(keep ? 'COMMIT' : 'ROLLBACK');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    if (!lost) await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(lost);
   }
 }
