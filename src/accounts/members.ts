@@ -23,8 +23,12 @@ export async function changeRole(db: DatabasePool, actor: Actor, memberId: strin
   if (!changed) throw new UserError('That would leave no admin. Make someone else an admin first.');
 }
 
-/** Where account-wide notices (quota, failures, digests) are posted. */
-export async function chooseAdminChannel(db: DatabasePool, actor: Actor, channelId: string): Promise<void> {
+/**
+ * Where account-wide notices (quota, failures, digests) are posted. Saved once `announce`
+ * resolved: announcing it there proves Herald can post in the channel.
+ */
+export async function chooseAdminChannel(db: DatabasePool, actor: Actor, channelId: string, announce: () => Promise<void>): Promise<void> {
   requireRole(actor, 'admin', 'choose the admin channel');
+  await announce();
   await setAdminChannel(db, actor.userId, channelId);
 }

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { findWorkspaceOfAccount } from '../db/accounts.ts';
 import { findCampaignCard } from '../db/slack-threads.ts';
 import { refreshOpenHomes } from './home.ts';
+import { postInChannel } from './post.ts';
 import type { CampaignRef, Notice, Notifier } from '../notify/notifier.ts';
 import type { Services } from '../services.ts';
 
@@ -38,9 +39,10 @@ export function createSlackNotifier(services: Services, client: WebClient, rende
         services.log.warn({ err: error, userId: ref.userId }, 'App Home not refreshed'));
     },
     async adminChannel(userId: string, notice: Notice) {
-      const channel = (await findWorkspaceOfAccount(db, userId))?.admin_channel_id;
-      if (!channel) return;
-      await client.chat.postMessage({ channel, text: notice.text, blocks: notice.blocks as never });
+      const workspace = await findWorkspaceOfAccount(db, userId);
+      if (!workspace?.admin_channel_id) return;
+      // where Herald cannot post (a private channel it was removed from), the member who installed it is told
+      await postInChannel(client, { channel: workspace.admin_channel_id, memberId: workspace.installed_by }, notice);
     },
   };
 }

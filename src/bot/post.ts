@@ -37,21 +37,24 @@ async function orToMember<T>(client: WebClient, target: Target, message: Message
   }
 }
 
+/** Posts in a channel, joining it first when Herald is not a member yet (Slack lets it join public channels only). */
+export async function postJoiningChannel(client: WebClient, channel: string, message: Message): Promise<Posted> {
+  try {
+    return await post(client, channel, message);
+  } catch (error) {
+    if (errorCode(error) !== 'not_in_channel') throw error;
+    const joined = await client.conversations.join({ channel }).then(() => true, () => false);
+    if (!joined) throw error;
+    return post(client, channel, message);
+  }
+}
+
 /**
  * Posts in a channel, joining it first when Herald is not a member yet; where it cannot
  * post (a DM with someone else, a private channel) the message goes to the member's DM.
  */
 export function postInChannel(client: WebClient, target: Target, message: Message): Promise<Posted> {
-  return orToMember(client, target, message, async () => {
-    try {
-      return await post(client, target.channel, message);
-    } catch (error) {
-      if (errorCode(error) !== 'not_in_channel') throw error;
-      const joined = await client.conversations.join({ channel: target.channel }).then(() => true, () => false);
-      if (!joined) throw error;
-      return post(client, target.channel, message);
-    }
-  });
+  return orToMember(client, target, message, () => postJoiningChannel(client, target.channel, message));
 }
 
 /** A message only the member sees in the conversation; where Herald cannot post there, in the member's DM. */

@@ -63,31 +63,37 @@ export function dueDigestSubscriptions(db: CommonQueryMethods, now: Date, limit:
 }
 
 /**
- * Takes a due digest for posting by moving next_run_at past `now`. The WHERE re-checks
- * that it is still due on the row version it locks, so when two processes race, the
- * second one's UPDATE matches nothing: each due time is posted by exactly one of them.
+ * Takes a due digest for posting by moving next_run_at to `retryAt`, when it is tried again
+ * unless its post is recorded first. The WHERE re-checks that it is still due on the row
+ * version it locks, so when two processes race, the second one's UPDATE matches nothing:
+ * each due time is posted by exactly one of them.
  */
 export async function claimDueDigest(
   db: CommonQueryMethods,
   subscription: Pick<DigestSubscription, 'user_id' | 'id'>,
   now: Date,
-  nextRunAt: Date,
+  retryAt: Date,
 ): Promise<boolean> {
   const claimed = await db.maybeOne(sql.type(z.object({ id: z.bigint() }))`
-    UPDATE digest_subscriptions SET next_run_at = ${nextRunAt.toISOString()}, last_run_at = ${now.toISOString()}
+    UPDATE digest_subscriptions SET next_run_at = ${retryAt.toISOString()}
      WHERE user_id = ${subscription.user_id} AND id = ${subscription.id}
        AND deleted_at IS NULL AND next_run_at <= ${now.toISOString()}
     RETURNING id`);
   return claimed !== null;
 }
 
-/** Remembers list sizes as of a posted digest; the next digest reports changes against them. */
-export async function saveDigestListCounts(
+/**
+ * Records a posted digest: the end of the period it reported on (the next one starts there),
+ * the list sizes it reported (the next one reports changes against them) and its next due time.
+ */
+export async function recordDigestPosted(
   db: CommonQueryMethods,
   subscription: Pick<DigestSubscription, 'user_id' | 'id'>,
-  counts: Record<string, number>,
+  posted: { periodEnd: Date; listCounts: Record<string, number>; nextRunAt: Date },
 ): Promise<void> {
   await db.query(sql.unsafe`
-    UPDATE digest_subscriptions SET last_list_counts = ${sql.jsonb(counts)}
+    UPDATE digest_subscriptions
+       SET last_run_at = ${posted.periodEnd.toISOString()}, last_list_counts = ${sql.jsonb(posted.listCounts)},
+           next_run_at = ${posted.nextRunAt.toISOString()}
      WHERE user_id = ${subscription.user_id} AND id = ${subscription.id}`);
 }

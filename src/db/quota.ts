@@ -20,6 +20,8 @@ export function resetEndedQuotaPeriods(db: CommonQueryMethods, day: string): Pro
 const Warning = z.object({
   id: z.string(),
   level: z.union([z.literal(80), z.literal(100)]),
+  /** The level warned about before this claim (0, or 80 when the warning is 100 %). */
+  previous_level: z.number(),
   monthly_emails_sent: z.number(),
   monthly_email_limit: z.number(),
 });
@@ -28,16 +30,34 @@ export type QuotaWarning = z.infer<typeof Warning>;
 /**
  * Accounts that crossed 80 % or 100 % of their quota since the last warning, each claimed
  * by raising quota_warned_percent in the same statement: every level is warned about once
- * per billing period, whichever process sees it first.
+ * per billing period, whichever process sees it first. The rows are locked while read, so
+ * previous_level is the value this claim replaced.
  */
 export function claimQuotaWarnings(db: CommonQueryMethods, userId?: string): Promise<readonly QuotaWarning[]> {
   return db.any(sql.type(Warning)`
-    UPDATE users u SET quota_warned_percent = l.level
-      FROM (SELECT id, CASE WHEN monthly_emails_sent >= monthly_email_limit THEN 100 ELSE 80 END AS level
-              FROM users
-             WHERE deleted_at IS NULL AND monthly_email_limit > 0
-               AND monthly_emails_sent::bigint * 100 >= monthly_email_limit::bigint * 80
-               ${userId ? sql.fragment`AND id = ${userId}` : sql.fragment``}) l
-     WHERE u.id = l.id AND u.quota_warned_percent < l.level
-    RETURNING u.id, l.level, u.monthly_emails_sent, u.monthly_email_limit`);
+    WITH due AS (
+      SELECT id, quota_warned_percent AS previous_level,
+             CASE WHEN monthly_emails_sent >= monthly_email_limit THEN 100 ELSE 80 END AS level
+        FROM users
+       WHERE deleted_at IS NULL AND monthly_email_limit > 0
+         AND monthly_emails_sent::bigint * 100 >= monthly_email_limit::bigint * 80
+         AND quota_warned_percent < CASE WHEN monthly_emails_sent >= monthly_email_limit THEN 100 ELSE 80 END
+         ${userId ? sql.fragment`AND id = ${userId}` : sql.fragment``}
+         FOR UPDATE
+    )
+    UPDATE users u SET quota_warned_percent = due.level
+      FROM due
+     WHERE u.id = due.id
+    RETURNING u.id, due.level, due.previous_level, u.monthly_emails_sent, u.monthly_email_limit`);
+}
+
+/**
+ * Gives back a claimed warning that could not be posted, so a later run warns again. Only
+ * while the claim still stands: a new billing period (reset to 0) or a higher warning since
+ * then is left alone.
+ */
+export async function releaseQuotaWarning(db: CommonQueryMethods, warning: Pick<QuotaWarning, 'id' | 'level' | 'previous_level'>): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE users SET quota_warned_percent = ${warning.previous_level}
+     WHERE id = ${warning.id} AND quota_warned_percent = ${warning.level}`);
 }

@@ -1,4 +1,4 @@
-import { claimQuotaWarnings, resetEndedQuotaPeriods, type QuotaWarning } from '../db/quota.ts';
+import { claimQuotaWarnings, releaseQuotaWarning, resetEndedQuotaPeriods, type QuotaWarning } from '../db/quota.ts';
 import type { DatabasePool } from '../db/pool.ts';
 import type { Logger } from '../log.ts';
 import type { Notice, Notifier } from '../notify/notifier.ts';
@@ -20,18 +20,22 @@ export function quotaWarningNotice(warning: QuotaWarning): Notice {
 
 /**
  * Posts the 80 % and 100 % quota warnings not posted yet (each once per billing period).
- * The dispatcher may call it with the account it just sent for; the job covers everyone.
+ * A warning whose post failed is given back, and the next run posts it. The dispatcher
+ * may call it with the account it just sent for; the job covers everyone.
  */
 export async function warnAboutQuota(deps: Omit<QuotaDeps, 'now'>, userId?: string): Promise<number> {
   const warnings = await claimQuotaWarnings(deps.db, userId);
+  let posted = 0;
   for (const warning of warnings) {
     try {
       await deps.notifier.adminChannel(warning.id, quotaWarningNotice(warning));
+      posted += 1;
     } catch (error) {
-      deps.log.error({ err: error, userId: warning.id, level: warning.level }, 'quota warning not posted');
+      deps.log.error({ err: error, userId: warning.id, level: warning.level }, 'quota warning not posted; the next run tries again');
+      await releaseQuotaWarning(deps.db, warning);
     }
   }
-  return warnings.length;
+  return posted;
 }
 
 /** Resets the quota of accounts whose billing month starts today (or started while Herald was down), then warns. */

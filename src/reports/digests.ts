@@ -5,7 +5,7 @@ import {
   dueDigestSubscriptions,
   insertDigestSubscription,
   listDigestSubscriptions,
-  saveDigestListCounts,
+  recordDigestPosted,
   type DigestSubscription,
 } from '../db/digests.ts';
 import type { Database } from '../db/pool.ts';
@@ -19,6 +19,8 @@ import { digestPeriod, nextRunAfter, parseTimeOfDay, type DigestSchedule, type F
 /** A digest lists at most this many campaigns (and charts them); more are summarised. */
 export const DIGEST_CAMPAIGN_LIMIT = 15;
 const DUE_BATCH = 50;
+/** A claimed digest that was not posted (Slack failed, the process died) is tried again this much later. */
+export const DIGEST_RETRY_MS = 10 * 60_000;
 
 export type ListChange = { name: string; before: number; after: number };
 
@@ -34,8 +36,17 @@ export type Digest = {
 
 export type DigestChart = { png: Buffer; filename: string; title: string };
 
+/** Where a digest goes: its channel, and the member who subscribed (for when Herald cannot post there). */
+export type DigestTarget = { channelId: string; subscriberId: string };
+export type PostedDigest = { channel: string; ts: string };
+
 /** How a digest reaches its channel (Slack in production; see src/bot/digest-publisher.ts). */
-export type DigestPublisher = { publish(channelId: string, digest: Digest, chart: DigestChart | null): Promise<void> };
+export type DigestPublisher = {
+  /** Resolves once the digest is posted: from then on it counts as delivered. */
+  post(target: DigestTarget, digest: Digest): Promise<PostedDigest>;
+  /** Adds the chart under a posted digest. */
+  attachChart(posted: PostedDigest, chart: DigestChart): Promise<void>;
+};
 
 export const scheduleOf = (s: DigestSubscription): DigestSchedule => ({
   frequency: s.frequency,
@@ -54,16 +65,31 @@ export type SubscribeInput = {
   timezone: string;
 };
 
-export async function subscribeToDigest(db: CommonQueryMethods, input: SubscribeInput, now: Date): Promise<DigestSubscription> {
+/** A subscription about to be saved. */
+export type PlannedDigest = { schedule: DigestSchedule; channelId: string; nextRunAt: Date };
+
+/**
+ * Saves a subscription once `announce` resolved: the subscriber's side announces it in the
+ * channel, which also proves Herald can post there, so a digest that could never arrive is
+ * refused now, while someone is there to fix it.
+ */
+export async function subscribeToDigest(
+  db: CommonQueryMethods,
+  input: SubscribeInput,
+  now: Date,
+  announce: (planned: PlannedDigest) => Promise<void> = async () => {},
+): Promise<DigestSubscription> {
   if (!parseTimeOfDay(input.timeOfDay)) throw new UserError(`“${input.timeOfDay}” is not a time of day; write it as HH:MM, e.g. 09:00.`);
   if (!isTimeZone(input.timezone)) throw new UserError(`Your Slack time zone “${input.timezone}” is unknown to Herald.`);
   const schedule = { frequency: input.frequency, timeOfDay: input.timeOfDay, weekday: input.weekday, timezone: input.timezone };
+  const nextRunAt = nextRunAfter(schedule, now);
+  await announce({ schedule, channelId: input.channelId, nextRunAt });
   return insertDigestSubscription(db, {
     ...schedule,
     userId: input.userId,
     channelId: input.channelId,
     createdBy: input.memberId,
-    nextRunAt: nextRunAfter(schedule, now),
+    nextRunAt,
   });
 }
 
@@ -118,33 +144,45 @@ export async function digestChart(digest: Digest): Promise<DigestChart | null> {
 
 export type DigestRunner = { db: Pick<Database, 'primary' | 'read'>; publisher: DigestPublisher; log: Logger; now: () => Date };
 
+/**
+ * Posts one claimed digest and records it as soon as it is posted: a chart that fails
+ * afterwards costs the chart, never a second digest or the list sizes it reported.
+ */
 async function postDigest(deps: DigestRunner, subscription: DigestSubscription, at: Date): Promise<void> {
-  // `subscription` still holds the counts of the last posted digest (the claim leaves them)
+  // `subscription` still holds the list sizes of the last posted digest (the claim leaves them)
   const { digest, listCounts } = await buildDigest(deps.db.read, subscription, at);
-  await deps.publisher.publish(subscription.channel_id, digest, await digestChart(digest));
-  await saveDigestListCounts(deps.db.primary, subscription, listCounts);
+  const posted = await deps.publisher.post({ channelId: subscription.channel_id, subscriberId: subscription.created_by }, digest);
+  await recordDigestPosted(deps.db.primary, subscription, { periodEnd: at, listCounts, nextRunAt: nextRunAfter(scheduleOf(subscription), at) });
+  try {
+    const chart = await digestChart(digest);
+    if (chart) await deps.publisher.attachChart(posted, chart);
+  } catch (error) {
+    deps.log.warn({ err: error, userId: subscription.user_id, digest: String(subscription.id) }, 'digest posted without its chart');
+  }
 }
 
 /**
  * Posts every digest that is due. A digest missed while Herald was down is due once: its
- * next run is computed from now, not from the missed time, so it posts once and moves on.
- * Each one is claimed before posting, so with several processes each is posted once;
- * a post that fails is logged and not retried (a digest twice is worse than one missed).
+ * next run is computed from when it posts, not from the missed time, so it posts once and
+ * moves on. Each one is claimed before posting, so with several processes each is posted
+ * once; a claimed digest whose post failed is tried again DIGEST_RETRY_MS later (a digest
+ * is posted twice only if the database fails between its post and its record).
  */
 export async function runDueDigests(deps: DigestRunner): Promise<number> {
   const now = deps.now();
+  const retryAt = new Date(now.getTime() + DIGEST_RETRY_MS);
   let posted = 0;
   for (;;) {
     const due = await dueDigestSubscriptions(deps.db.primary, now, DUE_BATCH);
     let claimed = 0;
     for (const subscription of due) {
-      if (!(await claimDueDigest(deps.db.primary, subscription, now, nextRunAfter(scheduleOf(subscription), now)))) continue;
+      if (!(await claimDueDigest(deps.db.primary, subscription, now, retryAt))) continue;
       claimed += 1;
       try {
         await postDigest(deps, subscription, now);
         posted += 1;
       } catch (error) {
-        deps.log.error({ err: error, userId: subscription.user_id, digest: String(subscription.id) }, 'digest not posted');
+        deps.log.error({ err: error, userId: subscription.user_id, digest: String(subscription.id), retryAt }, 'digest not posted; it is tried again later');
       }
     }
     if (due.length < DUE_BATCH || claimed === 0) return posted;

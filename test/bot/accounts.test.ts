@@ -82,6 +82,20 @@ describe('/herald admin-channel', () => {
     const userId = await herald.db.primary.oneFirst(sql.type(z.object({ user_id: z.string() }))`
       SELECT user_id FROM slack_workspaces WHERE team_id = ${team}`);
     await herald.notifier.adminChannel(userId, { text: 'Monthly quota at 90 %' });
-    expect(herald.slack.messages.filter((m) => m.channel === 'CADMIN').map((m) => m.text)).toEqual(['Monthly quota at 90 %']);
+    expect(herald.slack.messages.filter((m) => m.channel === 'CADMIN').map((m) => m.text)).toEqual([
+      '<@UA> chose this channel for Herald’s account notices: quota warnings and alerts about the installation.',
+      'Monthly quota at 90 %',
+    ]);
+  });
+
+  it('refuses a private channel Herald is not in, saying how to invite it, and keeps the admin channel it had', async () => {
+    const team = 'TNOTICE';
+    herald.slack.notMemberOf('CHIDDEN', 'private');
+    const refused = await herald.command('admin-channel', { team, user: 'UA', channel: 'CHIDDEN' });
+    expect(refused.text).toContain("I can't post in <#CHIDDEN>, so account notices cannot be posted there. Nothing was saved.");
+    expect(refused.text).toContain('type `/invite @Herald` in <#CHIDDEN>), then send the command again: /herald admin-channel');
+    const channel = await herald.db.primary.oneFirst(sql.type(z.object({ admin_channel_id: z.string().nullable() }))`
+      SELECT admin_channel_id FROM slack_workspaces WHERE team_id = ${team}`);
+    expect(channel).toBe('CADMIN');
   });
 });

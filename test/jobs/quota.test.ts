@@ -24,7 +24,8 @@ async function setQuota(id: string, values: { anchor: string; periodStart: strin
      WHERE id = ${id}`);
 }
 
-const adminPosts = () => herald.slack.messages.filter((m) => m.channel === 'CADMIN');
+/** Posts in the admin channel after `/herald admin-channel` announced it there. */
+const adminPosts = () => herald.slack.messages.filter((m) => m.channel === 'CADMIN').slice(1);
 
 beforeAll(async () => {
   herald = await startTestHerald();
@@ -88,5 +89,34 @@ describe('quota reset job', () => {
     await herald.db.primary.query(sql.unsafe`UPDATE users SET monthly_emails_sent = 900 WHERE id = ${userId}`);
     await runQuotaJob(deps(herald.db, '2025-06-30T01:00:00Z'));
     expect(adminPosts()).toHaveLength(3);
+  });
+
+  it('posts a warning Slack refused on the next run, once', async () => {
+    await setQuota(userId, { anchor: '2025-01-31', periodStart: '2025-07-31', sent: 850 });
+    const before = adminPosts().length;
+    herald.slack.failNext('chat.postMessage', 'fatal_error');
+    expect((await runQuotaJob(deps(herald.db, '2025-08-02T10:00:00Z'))).warned).toBe(0);
+    expect(adminPosts()).toHaveLength(before);
+    expect((await quotaOf(userId)).quota_warned_percent).toBe(0);
+
+    expect((await runQuotaJob(deps(herald.db, '2025-08-02T10:05:00Z'))).warned).toBe(1);
+    await runQuotaJob(deps(herald.db, '2025-08-02T10:10:00Z'));
+    expect(adminPosts().slice(before).map((m) => m.text)).toEqual([expect.stringContaining('80 % of its monthly quota (850 of 1,000 emails')]);
+  });
+
+  it('joins a public admin channel Herald was removed from; from a private one the warning goes to the installer by DM', async () => {
+    herald.slack.notMemberOf('CADMIN', 'public');
+    await setQuota(userId, { anchor: '2025-01-31', periodStart: '2025-08-31', sent: 800 });
+    const before = adminPosts().length;
+    expect((await runQuotaJob(deps(herald.db, '2025-09-01T10:00:00Z'))).warned).toBe(1);
+    expect(adminPosts().slice(before).map((m) => m.text)).toEqual([expect.stringContaining('80 % of its monthly quota')]);
+
+    herald.slack.notMemberOf('CADMIN', 'private');
+    await herald.db.primary.query(sql.unsafe`UPDATE users SET monthly_emails_sent = 1000 WHERE id = ${userId}`);
+    expect((await runQuotaJob(deps(herald.db, '2025-09-01T11:00:00Z'))).warned).toBe(1);
+    const [dm, ...more] = herald.slack.messages.filter((m) => m.channel === 'UADMIN');
+    expect(more).toEqual([]);
+    expect(dm!.text).toContain('used its whole monthly quota (1,000 of 1,000 emails');
+    expect(dm!.text).toContain("I can't post in <#CADMIN>");
   });
 });

@@ -63,7 +63,13 @@ describe('read replica routing (DATABASE_READ_URL)', () => {
     counter.reset();
     const posted = await runDueDigests({
       db: herald.db,
-      publisher: { publish: async (_channel, digest) => void published.push(digest) },
+      publisher: {
+        post: async (target, digest) => {
+          published.push(digest);
+          return { channel: target.channelId, ts: '1700000000.000001' };
+        },
+        attachChart: async () => {},
+      },
       log: herald.services.log,
       now: () => new Date(),
     });

@@ -1,7 +1,7 @@
 import type { DigestSubscription } from '../../db/digests.ts';
 import type { PeriodTotals } from '../../db/reports.ts';
-import type { Digest, ListChange } from '../../reports/digests.ts';
-import { WEEKDAYS } from '../../reports/schedule.ts';
+import { scheduleOf, type Digest, type ListChange, type PlannedDigest } from '../../reports/digests.ts';
+import { WEEKDAYS, type DigestSchedule } from '../../reports/schedule.ts';
 import { percent } from '../../reports/stats.ts';
 import { context, escapeMrkdwn, header, section, sectionsOf, truncate, type Block } from './blocks.ts';
 import { formatCount, formatRate, NAME_SHOWN, type Message } from './stats.ts';
@@ -75,9 +75,19 @@ export function digestMessage(digest: Digest): Message {
   return { text, blocks };
 }
 
+function describeSchedule(s: DigestSchedule): string {
+  const when = s.frequency === 'daily' ? `daily at ${s.timeOfDay}` : `weekly on ${capitalize(WEEKDAYS[s.weekday] ?? 'monday')} at ${s.timeOfDay}`;
+  return `${when} (${s.timezone})`;
+}
+
 export function describeSubscription(s: DigestSubscription): string {
-  const when = s.frequency === 'daily' ? `daily at ${s.time_of_day}` : `weekly on ${capitalize(WEEKDAYS[s.weekday] ?? 'monday')} at ${s.time_of_day}`;
-  return `#${s.id} — ${when} (${s.timezone}) in <#${s.channel_id}>, next ${slackDate(s.next_run_at)}`;
+  return `#${s.id} — ${describeSchedule(scheduleOf(s))} in <#${s.channel_id}>, next ${slackDate(s.next_run_at)}`;
+}
+
+/** Posted in the channel when someone subscribes it (the post that shows Herald can post there). */
+export function digestAnnouncement(memberId: string, planned: PlannedDigest): Message {
+  const text = `<@${memberId}> subscribed this channel to Herald’s email digest: ${describeSchedule(planned.schedule)}, first ${slackDate(planned.nextRunAt)}.`;
+  return { text, blocks: [section(text)] };
 }
 
 const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);

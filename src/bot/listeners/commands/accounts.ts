@@ -1,5 +1,6 @@
 import { changeRole, chooseAdminChannel, membersOf, parseRole } from '../../../accounts/members.ts';
-import { membersMessage } from '../../views/members.ts';
+import { announceInChannel } from '../../channel-access.ts';
+import { adminChannelAnnouncement, membersMessage } from '../../views/members.ts';
 import type { SubcommandGroup } from './router.ts';
 
 /** `<@U123|ann>` (an escaped mention) → U123. */
@@ -33,8 +34,13 @@ export const accountCommands: SubcommandGroup = {
       usage: '/herald admin-channel',
       description: 'Post account notices (quota, failures) in this channel (admins only).',
       async run(ctx) {
-        await chooseAdminChannel(ctx.services.db.primary, ctx.actor, ctx.command.channel_id);
-        await ctx.reply(`Account notices will be posted in <#${ctx.command.channel_id}>.`);
+        const channel = ctx.command.channel_id;
+        await chooseAdminChannel(ctx.services.db.primary, ctx.actor, channel, () => announceInChannel(ctx.client, channel, {
+          message: adminChannelAnnouncement(ctx.actor.memberId),
+          purpose: 'account notices',
+          command: `${ctx.command.command} ${ctx.command.text}`,
+        }));
+        await ctx.reply(`Account notices will be posted in <#${channel}>.`);
       },
     },
   },

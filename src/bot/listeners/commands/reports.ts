@@ -1,7 +1,8 @@
 import { listDigests, subscribeToDigest, unsubscribeFromDigest } from '../../../reports/digests.ts';
 import { FREQUENCIES, WEEKDAYS, type Frequency } from '../../../reports/schedule.ts';
 import { accountOverview, campaignStats } from '../../../reports/stats.ts';
-import { describeSubscription, digestListMessage } from '../../views/digest.ts';
+import { announceInChannel } from '../../channel-access.ts';
+import { describeSubscription, digestAnnouncement, digestListMessage } from '../../views/digest.ts';
 import { accountStatsMessage, campaignStatsMessage } from '../../views/stats.ts';
 import type { CommandContext, SubcommandGroup } from './router.ts';
 
@@ -66,6 +67,11 @@ export const reportCommands: SubcommandGroup = {
             timezone: await slackTimezone(ctx),
           },
           new Date(),
+          (planned) => announceInChannel(ctx.client, planned.channelId, {
+            message: digestAnnouncement(ctx.actor.memberId, planned),
+            purpose: 'your digest',
+            command: `${ctx.command.command} ${ctx.command.text}`,
+          }),
         );
         await ctx.reply(`Subscribed: ${describeSubscription(subscription)}.`);
       },
