@@ -55,7 +55,7 @@ export async function draftResendToNonOpeners(db: DatabasePool, actor: Actor, ca
     const { id, recipients } = await db.transaction(async (tx) => {
       const list = await insertList(tx, actor.userId, `Non-openers of ${original.name}`, `Reached by “${original.name}” but did not open it.`);
       const recipients = await fillWithNonOpeners(tx, actor.userId, original.id, list.id);
-      if (recipients === 0) throw new UserError(`Everyone “${original.name}” reached has opened it (or can no longer be emailed). Nothing was created.`);
+      if (recipients === 0) throw new UserError(`Everyone “${original.name}” reached has opened it or clicked in it (or can no longer be emailed). Nothing was created.`);
       const content = {
         ...contentOf(original),
         segment: {},

@@ -5,7 +5,7 @@ import { CAMPAIGN_ACTIONS } from '../../src/bot/views/campaign-ids.ts';
 import { RESEND_NON_OPENERS_ACTION, STATS_ACTION } from '../../src/bot/views/stats.ts';
 import { markSent, recordEvents } from '../helpers/campaign-events.ts';
 import { addRecipients, createCampaign, createContacts } from '../helpers/fixtures.ts';
-import { startTestHerald, type TestHerald } from '../helpers/herald-app.ts';
+import { startTestHerald, textOf, type TestHerald } from '../helpers/herald-app.ts';
 
 let herald: TestHerald;
 let userId: string;
@@ -36,10 +36,12 @@ afterAll(() => herald.close());
 describe('resend to non-openers', () => {
   it('offers a modal from the stats, refuses a bad number of days, and drafts a campaign for exactly the non-openers', async () => {
     const stats = await herald.action(STATS_ACTION, { value: String(originalId), channel: 'CCAMP', message: { ts: '1700000600.000100', text: '' } });
-    expect(stats.text).toContain('Resend to non-openers (5)…'); // delivered 9, opened 4 (the proxy open is not counted)
+    expect(stats.text).toContain('Resend to non-openers…');
 
     const opened = await herald.action(RESEND_NON_OPENERS_ACTION, { value: String(originalId), channel: 'CCAMP' });
     expect(opened.view?.callback_id).toBe('resend_non_openers');
+    // delivered 9, opened by people 4 (the proxy open is not counted), 1 unsubscribed since
+    expect(textOf(opened.view)).toContain('for the 4 people it reached');
 
     const bad = await herald.submitView(opened.view, { after_days: '90' });
     expect(bad.json).toEqual({ response_action: 'errors', errors: { after_days: 'Enter a whole number of days from 1 to 30.' } });

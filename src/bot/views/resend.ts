@@ -15,8 +15,8 @@ export function resendModal(state: ResendState): ModalView {
     private_metadata: JSON.stringify({ channel: state.channel, campaignId: String(state.campaignId) }),
     blocks: [
       section(
-        `A new draft of *${escapeMrkdwn(state.name)}* for the ${formatCount(state.nonOpeners)} people it reached who have not opened it. ` +
-          'It goes through approval like any other campaign.',
+        `A new draft of *${escapeMrkdwn(state.name)}* for the ${formatCount(state.nonOpeners)} ${state.nonOpeners === 1 ? 'person' : 'people'} it reached who have neither opened it ` +
+          'nor clicked in it and can still be emailed. It goes through approval like any other campaign.',
       ),
       textInput({
         blockId: 'after_days',

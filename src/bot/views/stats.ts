@@ -54,11 +54,12 @@ export function campaignStatsMessage({ campaign: c, topLinks }: CampaignStats): 
     ),
     context(`Status: *${c.status}*${c.sent_at ? ` · sent <!date^${Math.floor(c.sent_at.getTime() / 1000)}^{date_short_pretty} {time}|${c.sent_at.toISOString()}>` : ''} · ${formatCount(c.recipients_total)} recipients`),
   ];
-  const nonOpeners = c.emails_delivered - c.emails_opened;
-  if (c.status === 'sent' && nonOpeners > 0) {
+  // Counting the non-openers reads every recipient, which stats never do; the modal says how many.
+  // Delivered minus opened bounds them from above: none left means nobody to offer a resend to.
+  if (c.status === 'sent' && c.emails_delivered > c.emails_opened) {
     blocks.push({
       type: 'actions',
-      elements: [button(`Resend to non-openers (${formatCount(nonOpeners)})…`, RESEND_NON_OPENERS_ACTION, String(c.id))],
+      elements: [button('Resend to non-openers…', RESEND_NON_OPENERS_ACTION, String(c.id))],
     });
   }
   return {

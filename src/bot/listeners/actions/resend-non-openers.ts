@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { countNonOpeners } from '../../../db/resend.ts';
 import { campaignStats } from '../../../reports/stats.ts';
 import type { Services } from '../../../services.ts';
 import { resendModal } from '../../views/resend.ts';
@@ -6,7 +7,10 @@ import { RESEND_NON_OPENERS_ACTION } from '../../views/stats.ts';
 import { idFrom } from '../ids.ts';
 import { onAction } from '../with-actor.ts';
 
-/** "Resend to non-openers…" on a sent campaign's stats: opens the modal asking after how many days. */
+/**
+ * "Resend to non-openers…" on a sent campaign's stats: opens the modal asking after how many
+ * days, with how many people the resend would reach, counted as the resend's list is filled.
+ */
 export function registerResendNonOpeners(app: App, services: Services): void {
   app.action(
     RESEND_NON_OPENERS_ACTION,
@@ -15,7 +19,7 @@ export function registerResendNonOpeners(app: App, services: Services): void {
       const view = resendModal({
         campaignId: campaign.id,
         name: campaign.name,
-        nonOpeners: campaign.emails_delivered - campaign.emails_opened,
+        nonOpeners: await countNonOpeners(services.db.read, actor.userId, campaign.id),
         channel: body.channel?.id,
       });
       await client.views.open({ trigger_id: body.trigger_id, view: view as never });
