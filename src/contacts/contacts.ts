@@ -14,20 +14,36 @@ import {
 } from '../db/contacts.ts';
 import type { DatabasePool } from '../db/pool.ts';
 import { UserError } from '../errors.ts';
-import { normalizeEmail, parseFieldLines, parseTags } from './fields.ts';
+import { normalizeEmail, parseFieldLines, parseTypedTags } from './fields.ts';
 import { requireList, requireListById } from './lists.ts';
 
-/** What the contact form sends; every text is raw user input. */
-export type ContactForm = { email: string; firstName: string; lastName: string; fields: string; tags: string };
+/**
+ * What the contact form sends; every text is raw user input. Fields and tags are undefined
+ * when the form did not offer them (the edit form shows them read-only when they do not fit).
+ */
+export type ContactForm = { email: string; firstName: string; lastName: string; fields?: string; tags?: string };
 
 const NAME_MAX = 255;
 
-function parseForm(form: Omit<ContactForm, 'email'>) {
-  const parsed = parseFieldLines(form.fields);
+function parseFields(text: string): Record<string, string> {
+  const parsed = parseFieldLines(text);
   if ('problem' in parsed) throw UserError.field('fields', parsed.problem.message);
-  const firstName = form.firstName.trim().slice(0, NAME_MAX) || null;
-  const lastName = form.lastName.trim().slice(0, NAME_MAX) || null;
-  return { firstName, lastName, customFields: parsed.fields, tags: parseTags(form.tags) };
+  return parsed.fields;
+}
+
+function parseTags(text: string): string[] {
+  const parsed = parseTypedTags(text);
+  if ('problem' in parsed) throw UserError.field('tags', parsed.problem);
+  return parsed.tags;
+}
+
+function parseForm(form: Omit<ContactForm, 'email'>) {
+  return {
+    firstName: form.firstName.trim().slice(0, NAME_MAX) || null,
+    lastName: form.lastName.trim().slice(0, NAME_MAX) || null,
+    customFields: form.fields === undefined ? undefined : parseFields(form.fields),
+    tags: form.tags === undefined ? undefined : parseTags(form.tags),
+  };
 }
 
 export function requireEmail(raw: string, field = 'email'): string {
@@ -49,12 +65,13 @@ export async function addContact(db: DatabasePool, actor: Actor, form: ContactFo
     if (!(await isLiveContact(tx, actor.userId, email)) && capacity.live_contacts >= capacity.contact_limit) {
       throw new UserError(`Your plan allows ${capacity.contact_limit.toLocaleString('en-US')} contacts and you have reached it. Remove contacts or upgrade to add more.`);
     }
-    const saved = await upsertContact(tx, actor.userId, { email, ...data });
+    const saved = await upsertContact(tx, actor.userId, { email, ...data, customFields: data.customFields ?? {}, tags: data.tags ?? [] });
     if (listId !== undefined) await addToList(tx, actor.userId, listId, saved.contact.id);
     return saved;
   });
 }
 
+/** Saves the edit form: names always, custom fields and tags only when the form offered them. */
 export async function editContact(db: DatabasePool, actor: Actor, contactId: bigint, form: Omit<ContactForm, 'email'>): Promise<Contact> {
   const updated = await updateContact(db, actor.userId, contactId, parseForm(form));
   if (!updated) throw new UserError('That contact no longer exists.');

@@ -65,11 +65,15 @@ export async function upsertContact(db: CommonQueryMethods, userId: string, inpu
   return { contact, created };
 }
 
-/** Replaces a contact's editable data (the edit form shows all of it). */
-export async function updateContact(db: CommonQueryMethods, userId: string, contactId: bigint, input: Omit<ContactInput, 'email'>): Promise<Contact | null> {
+/** Custom fields and tags that are undefined stay as they are (the edit form did not offer them). */
+export type ContactEdit = { firstName: string | null; lastName: string | null; customFields?: Record<string, string>; tags?: string[] };
+
+/** Sets a contact's names, and its custom fields and tags where given. */
+export async function updateContact(db: CommonQueryMethods, userId: string, contactId: bigint, edit: ContactEdit): Promise<Contact | null> {
+  const customFields = edit.customFields === undefined ? sql.fragment`custom_fields` : sql.jsonb(edit.customFields);
+  const tags = edit.tags === undefined ? sql.fragment`tags` : sql.array(edit.tags, 'text');
   return db.maybeOne(sql.type(Contact)`
-    UPDATE contacts SET first_name = ${input.firstName}, last_name = ${input.lastName},
-           custom_fields = ${sql.jsonb(input.customFields)}, tags = ${sql.array(input.tags, 'text')}
+    UPDATE contacts SET first_name = ${edit.firstName}, last_name = ${edit.lastName}, custom_fields = ${customFields}, tags = ${tags}
      WHERE user_id = ${userId} AND id = ${contactId} AND deleted_at IS NULL
     RETURNING ${CONTACT_COLUMNS}`);
 }

@@ -1,7 +1,7 @@
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startTestHerald, type TestHerald } from '../helpers/herald-app.ts';
+import { startTestHerald, textOf, type TestHerald } from '../helpers/herald-app.ts';
 
 let herald: TestHerald;
 beforeAll(async () => {
@@ -129,5 +129,74 @@ describe('tenancy', () => {
       blocks: [{ type: 'input', block_id: 'first_name', element: { type: 'plain_text_input', action_id: 'value' } }] }, { first_name: 'Hijacked' }, B);
     expect(forgedEdit.json.errors.first_name).toBe('That contact no longer exists.');
     expect((await contactRows('shared@example.com')).map((r) => [r.first_name, r.status])).toEqual([['Of A', 'subscribed'], ['Of B', 'subscribed']]);
+  });
+});
+
+describe('editing a contact keeps what the form did not show or the member did not touch', () => {
+  const C = { team: 'TEDIT', user: 'UEDIT', channel: 'CEDIT' };
+
+  let fileSeq = 0;
+  beforeAll(async () => {
+    const opened = await herald.command('list create', C);
+    await herald.submitView(opened.view, { name: 'Imported' }, C);
+  });
+
+  /** A CSV uploaded in the channel and imported through Slack, as a member would. */
+  async function importCsv(csv: string) {
+    const id = `FEDIT${++fileSeq}`;
+    herald.slack.addFile({ id, name: 'crm.csv', content: Buffer.from(csv), user: C.user, channels: [C.channel] });
+    await herald.event({ type: 'file_shared', file_id: id, user_id: C.user, channel_id: C.channel, file: { id }, event_ts: '1700000000.1' }, { team: C.team });
+    const summary = await herald.command('import Imported', C);
+    const review = await herald.action('import_review', { ...C, value: summary.responses[0].blocks.at(-1).elements[0].value });
+    await herald.submitView(review.view, {}, C);
+  }
+
+  async function openEdit(email: string) {
+    const opened = await herald.command(`contact edit ${email}`, C);
+    expect(opened.view.callback_id).toBe('contact_edit');
+    return opened.view;
+  }
+  const input = (view: any, blockId: string) => view.blocks.find((b: any) => b.block_id === blockId);
+
+  it('shows an imported value with line breaks escaped and saves it back unchanged', async () => {
+    await importCsv('email,first_name,comments\nlee@crm.test,Lee,"Called on Monday.\nWants a demo \\\\ pricing."\n');
+    const [imported] = await contactRows('lee@crm.test');
+    expect(imported?.custom_fields).toEqual({ comments: 'Called on Monday.\nWants a demo \\\\ pricing.' });
+    const view = await openEdit('lee@crm.test');
+    expect(input(view, 'fields').element.initial_value).toBe('comments=Called on Monday.\\nWants a demo \\\\\\\\ pricing.');
+    const saved = await herald.submitView(view, { first_name: 'Leigh' }, C);
+    expect(saved.json).toBeUndefined();
+    const [after] = await contactRows('lee@crm.test');
+    expect(after).toMatchObject({ first_name: 'Leigh', custom_fields: imported!.custom_fields, tags: imported!.tags });
+    const edited = await herald.submitView(view, { fields: 'comments=Demo booked.\\nSend the deck.' }, C);
+    expect(edited.json).toBeUndefined();
+    expect((await contactRows('lee@crm.test'))[0]?.custom_fields).toEqual({ comments: 'Demo booked.\nSend the deck.' });
+  });
+
+  it('shows fields and tags too long for the form read-only and leaves them unchanged on save', async () => {
+    const fields = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`note_${i}`, `${'n'.repeat(990)}${i}`]));
+    const tags = Array.from({ length: 50 }, (_, i) => `segment-${'t'.repeat(50)}-${String(i).padStart(2, '0')}`);
+    const header = ['email', ...Object.keys(fields), 'tags'].join(',');
+    await importCsv(`${header}\nkim@crm.test,${Object.values(fields).join(',')},"${tags.join(', ')}"\n`);
+    const [imported] = await contactRows('kim@crm.test');
+    expect(imported).toMatchObject({ custom_fields: fields, tags });
+    const view = await openEdit('kim@crm.test');
+    expect(input(view, 'fields')).toBeUndefined();
+    expect(input(view, 'tags')).toBeUndefined();
+    expect(textOf(view)).toContain('Custom fields (4) are too long to edit here');
+    expect(textOf(view)).toContain('Tags (50) are too long to edit here');
+    expect(textOf(view)).toContain('segment-');
+    const saved = await herald.submitView(view, { first_name: 'Kim' }, C);
+    expect(saved.json).toBeUndefined();
+    expect((await contactRows('kim@crm.test'))[0]).toMatchObject({ first_name: 'Kim', custom_fields: fields, tags });
+  });
+
+  it('refuses more tags than a contact can hold instead of dropping the rest', async () => {
+    await importCsv('email\nmo@crm.test\n');
+    const view = await openEdit('mo@crm.test');
+    const tooMany = Array.from({ length: 51 }, (_, i) => `t${i}`).join(', ');
+    const refused = await herald.submitView(view, { tags: tooMany }, C);
+    expect(refused.json).toEqual({ response_action: 'errors', errors: { tags: 'A contact holds at most 50 tags; this has 51. Remove 1.' } });
+    expect((await contactRows('mo@crm.test'))[0]?.tags).toEqual([]);
   });
 });

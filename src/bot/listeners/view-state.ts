@@ -16,6 +16,11 @@ export function inputValue(view: ViewState, blockId: string): string {
   return elementOf(view, blockId)?.value ?? '';
 }
 
+/** The text typed into the input block `blockId`, or undefined when the view has no such input. */
+export function offeredInputValue(view: ViewState, blockId: string): string | undefined {
+  return blockId in view.state.values ? inputValue(view, blockId) : undefined;
+}
+
 /** The value of the option selected in the input block `blockId`, if any. */
 export function selectedValue(view: ViewState, blockId: string): string | undefined {
   return elementOf(view, blockId)?.selected_option?.value ?? undefined;

@@ -53,6 +53,25 @@ describe('list and contact views', () => {
   });
 });
 
+describe('contact edit form', () => {
+  const inputOf = (view: { blocks: object[] }, blockId: string) =>
+    (view.blocks as Array<{ block_id?: string; element?: Record<string, any> }>).find((b) => b.block_id === blockId);
+  const small = { ...contact, email: 'ann@example.com', first_name: 'Ann', tags: ['vip'] };
+
+  it('escapes line breaks and backslashes in field values, one field per line', () => {
+    const view = contactEditModal({ contact: { ...small, custom_fields: { notes: 'Line one\r\nC:\\temp', city: 'Berlin' } } });
+    expect(inputOf(view, 'fields')?.element?.initial_value).toBe('notes=Line one\\r\\nC:\\\\temp\ncity=Berlin');
+    expect(inputOf(view, 'tags')?.element?.initial_value).toBe('vip');
+  });
+
+  it('shows fields it could not save back as they are read-only, never as a box', () => {
+    const view = contactEditModal({ contact: { ...small, custom_fields: { purchase_count: 5, ' Padded ': 'x' } } });
+    expect(inputOf(view, 'fields')).toBeUndefined();
+    expect(JSON.stringify(view.blocks)).toContain('Custom fields (2) hold values this form cannot show as they are');
+    assertValidView(view);
+  });
+});
+
 const listElement = (view: { blocks: object[] }) =>
   (view.blocks as Array<{ block_id?: string; element: Record<string, any> }>).find((b) => b.block_id === 'list')!.element;
 

@@ -4,7 +4,7 @@ import { UserError } from '../../../errors.ts';
 import type { Services } from '../../../services.ts';
 import { tellPrivately } from '../../report-error.ts';
 import { CONTACT_ADD_VIEW, CONTACT_EDIT_VIEW } from '../../views/contacts.ts';
-import { inputValue, selectedValue } from '../view-state.ts';
+import { inputValue, offeredInputValue, selectedValue } from '../view-state.ts';
 import { onView, viewMetadata } from '../with-actor.ts';
 
 type SubmittedView = Parameters<typeof inputValue>[0];
@@ -13,8 +13,8 @@ function contactForm(view: SubmittedView) {
   return {
     firstName: inputValue(view, 'first_name'),
     lastName: inputValue(view, 'last_name'),
-    fields: inputValue(view, 'fields'),
-    tags: inputValue(view, 'tags'),
+    fields: offeredInputValue(view, 'fields'),
+    tags: offeredInputValue(view, 'tags'),
   };
 }
 
