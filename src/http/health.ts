@@ -22,7 +22,11 @@ export async function pendingMigrations(pool: DatabasePool): Promise<string[]> {
   return files.filter((file) => !applied.includes(file));
 }
 
-/** /healthz: the process is alive (and says whether the database answers). /readyz: ready for traffic. */
+/**
+ * /healthz (liveness): the process answers, so 200 even while the database is down — a
+ * restart would not bring the database back, and the pools reconnect on their own. The body
+ * says whether the database answers. /readyz (readiness): 503 until it can serve traffic.
+ */
 export function healthRoutes(pool: DatabasePool): Route[] {
   return [
     {
@@ -30,7 +34,7 @@ export function healthRoutes(pool: DatabasePool): Route[] {
       method: 'GET',
       handler: async (_req, res) => {
         const up = await databaseUp(pool);
-        sendJson(res, up ? 200 : 503, { status: up ? 'ok' : 'degraded', db: up ? 'up' : 'down' });
+        sendJson(res, 200, { status: up ? 'ok' : 'degraded', db: up ? 'up' : 'down' });
       },
     },
     {
