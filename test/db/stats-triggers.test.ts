@@ -1,19 +1,26 @@
+import { readdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { runner } from 'node-pg-migrate';
+import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { sql } from 'slonik';
+import { sql, type DatabasePool } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openTestDatabase } from '../helpers/db.ts';
+import { MIGRATIONS_DIR, MIGRATIONS_TABLE, migrate } from '../../src/db/migrate.ts';
+import { createDatabasePool } from '../../src/db/pool.ts';
+import { freshDatabase, openTestDatabase } from '../helpers/db.ts';
 import { addRecipients, createAccount, createCampaign, createContacts } from '../helpers/fixtures.ts';
 
 type EventType = 'sent' | 'delivered' | 'opened' | 'clicked' | 'bounced' | 'unsubscribed' | 'complained';
 type ScriptedEvent = { r: number; type: EventType; bounce?: 'hard' | 'soft'; machine?: boolean; minute: number };
 
-// Six recipients: repeated opens and clicks, an open with no delivery event, hard and soft
-// bounces, a complaint, an unsubscribe and a machine (privacy-proxy) open.
+// Eight recipients: repeated opens and clicks, an open with no delivery event, hard and soft
+// bounces, a complaint, an unsubscribe, a machine (privacy-proxy) open, a delivery on
+// acceptance that bounces later, and a bounce after an open.
+const RECIPIENTS = 8;
 const SCRIPT: ScriptedEvent[] = [
-  ...[0, 1, 2, 3, 4, 5].map((r) => ({ r, type: 'sent' as const, minute: 0 })),
+  ...Array.from({ length: RECIPIENTS }, (_, r) => ({ r, type: 'sent' as const, minute: 0 })),
   { r: 0, type: 'delivered', minute: 1 },
   { r: 0, type: 'opened', minute: 2 },
   { r: 0, type: 'opened', minute: 3 },
@@ -30,6 +37,11 @@ const SCRIPT: ScriptedEvent[] = [
   { r: 4, type: 'unsubscribed', minute: 4 },
   { r: 5, type: 'delivered', minute: 1 },
   { r: 5, type: 'opened', machine: true, minute: 1 },
+  { r: 6, type: 'delivered', minute: 0 },
+  { r: 6, type: 'bounced', bounce: 'hard', minute: 30 },
+  { r: 7, type: 'delivered', minute: 0 },
+  { r: 7, type: 'opened', minute: 5 },
+  { r: 7, type: 'bounced', bounce: 'soft', minute: 30 },
 ];
 
 /** The documented semantics, computed without the database. */
@@ -37,7 +49,10 @@ function expectedStats(events: ScriptedEvent[]) {
   const human = (e: ScriptedEvent) => !e.machine;
   const recipientsWith = (pred: (e: ScriptedEvent) => boolean) => new Set(events.filter(pred).map((e) => e.r)).size;
   const sent = events.filter((e) => e.type === 'sent').length;
-  const delivered = recipientsWith((e) => e.type === 'delivered' || ((e.type === 'opened' || e.type === 'clicked') && human(e)));
+  // delivered and not bounced; a human open or click proves delivery whatever is reported after
+  const engaged = (e: ScriptedEvent) => (e.type === 'opened' || e.type === 'clicked') && human(e);
+  const bouncedRecipients = new Set(events.filter((e) => e.type === 'bounced').map((e) => e.r));
+  const delivered = recipientsWith((e) => engaged(e) || (e.type === 'delivered' && !bouncedRecipients.has(e.r)));
   const opened = recipientsWith((e) => e.type === 'opened' && human(e));
   const clicked = recipientsWith((e) => e.type === 'clicked' && human(e));
   const bounced = recipientsWith((e) => e.type === 'bounced');
@@ -71,7 +86,7 @@ afterAll(() => db.close());
 
 async function scenario() {
   const userId = await createAccount(db.primary);
-  const contacts = await createContacts(db.primary, userId, 6);
+  const contacts = await createContacts(db.primary, userId, RECIPIENTS);
   const campaignId = await createCampaign(db.primary, userId);
   await addRecipients(db.primary, userId, campaignId, contacts);
   const rows = SCRIPT.map((e) => ({
@@ -86,8 +101,8 @@ async function scenario() {
   return { userId, campaignId, contacts, rows };
 }
 
-function stats(userId: string, campaignId: bigint) {
-  return db.primary.one(sql.type(Stats)`
+function stats(userId: string, campaignId: bigint, pool: DatabasePool = db.primary) {
+  return pool.one(sql.type(Stats)`
     SELECT emails_sent, emails_delivered, emails_opened, emails_clicked, emails_bounced, emails_hard_bounced,
            emails_unsubscribed, emails_complained, open_rate, click_rate, bounce_rate
       FROM campaigns WHERE user_id = ${userId} AND id = ${campaignId}`);
@@ -151,6 +166,29 @@ describe('campaign stats triggers', () => {
     expect(await stats(userId, campaignId)).toMatchObject({ emails_bounced: 1, open_rate: 0, click_rate: 0, bounce_rate: 0 });
   });
 
+  it('take a recipient out of delivered, once, when a bounce follows its delivery on acceptance', async () => {
+    const userId = await createAccount(db.primary);
+    const contacts = await createContacts(db.primary, userId, 20);
+    const campaignId = await createCampaign(db.primary, userId);
+    await addRecipients(db.primary, userId, campaignId, contacts);
+    const event = (r: number, type: EventType, minute: number, bounce?: 'hard' | 'soft'): Row => ({
+      user_id: userId, campaign_id: String(campaignId), contact_id: String(contacts[r]), event_type: type,
+      bounce_type: bounce ?? null, metadata: '{}', created_at: new Date(Date.UTC(2026, 10, 2, 12, minute)).toISOString(),
+    });
+    const all = contacts.map((_, r) => r);
+    await db.primary.query(insertEvents(all.flatMap((r) => [event(r, 'sent', 0), event(r, 'delivered', 0)])));
+    await db.primary.query(insertEvents([0, 1, 2, 3, 4].map((r) => event(r, 'opened', 5))));
+    expect(await stats(userId, campaignId)).toMatchObject({ emails_delivered: 20, emails_opened: 5, open_rate: 25 });
+
+    await db.primary.query(insertEvents([event(10, 'bounced', 30, 'hard'), event(11, 'bounced', 30, 'hard')]));
+    // a second bounce of the same recipient, and a bounce of one who opened (the open proves delivery)
+    await db.primary.query(insertEvents([event(10, 'bounced', 40, 'soft'), event(0, 'bounced', 40, 'soft')]));
+    expect(await stats(userId, campaignId)).toMatchObject({
+      emails_sent: 20, emails_delivered: 18, emails_opened: 5, emails_bounced: 3, emails_hard_bounced: 2,
+      open_rate: 27.78, bounce_rate: 15,
+    });
+  });
+
   it('sets last_engaged_at from the latest human open or click', async () => {
     const { userId, contacts, rows } = await scenario();
     await db.primary.query(insertEvents(rows));
@@ -176,6 +214,50 @@ describe('campaign stats triggers', () => {
     await db.primary.query(insertEvents([openAt(13, 30)]));
     expect(await lastEngaged()).toEqual(new Date(Date.UTC(2026, 10, 2, 13, 30)));
     expect((await stats(userId, campaignId)).emails_opened).toBe(1);
+  });
+});
+
+/** Applies the migrations numbered before `name`, as on an installation that has not upgraded yet. */
+async function migrateUpTo(url: string, name: string) {
+  const count = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort().indexOf(`${name}.sql`);
+  expect(count).toBeGreaterThan(0);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await runner({ dbClient: client, dir: MIGRATIONS_DIR, direction: 'up', migrationsTable: MIGRATIONS_TABLE, count, log: () => {} });
+  } finally {
+    await client.end();
+  }
+}
+
+describe('upgrading to 0075 (bounces leave delivered)', () => {
+  it('takes recipients counted delivered before the upgrade that bounced out of the count', async () => {
+    const fresh = await freshDatabase({ migrated: false });
+    await migrateUpTo(fresh.url, '0075_bounces_leave_delivered');
+    const pool = await createDatabasePool(fresh.url);
+    try {
+      const userId = await createAccount(pool);
+      const contacts = await createContacts(pool, userId, 4);
+      const campaignId = await createCampaign(pool, userId);
+      await addRecipients(pool, userId, campaignId, contacts);
+      const at = (minute: number) => new Date(Date.UTC(2026, 10, 2, 12, minute)).toISOString();
+      const event = (r: number, type: EventType, minute: number) => sql.fragment`
+        (${userId}, ${campaignId}, ${contacts[r]!}, ${type}, ${type === 'bounced' ? 'hard' : null}, ${at(minute)}::timestamptz)`;
+      // 0 delivered then bounced, 1 opened then bounced, 2 delivered, 3 bounced only
+      await pool.query(sql.unsafe`
+        INSERT INTO email_events (user_id, campaign_id, contact_id, event_type, bounce_type, created_at)
+        VALUES ${sql.join([event(0, 'delivered', 0), event(1, 'delivered', 0), event(2, 'delivered', 0), event(1, 'opened', 5)], sql.fragment`, `)}`);
+      await pool.query(sql.unsafe`
+        INSERT INTO email_events (user_id, campaign_id, contact_id, event_type, bounce_type, created_at)
+        VALUES ${sql.join([event(0, 'bounced', 30), event(1, 'bounced', 30), event(3, 'bounced', 30)], sql.fragment`, `)}`);
+      expect(await stats(userId, campaignId, pool)).toMatchObject({ emails_delivered: 3, emails_bounced: 3 });
+
+      await migrate(fresh.url);
+      expect(await stats(userId, campaignId, pool)).toMatchObject({ emails_delivered: 2, emails_opened: 1, open_rate: 50 });
+    } finally {
+      await pool.end();
+      await fresh.drop();
+    }
   });
 });
 
