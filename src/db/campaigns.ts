@@ -211,6 +211,22 @@ export async function recordCampaignAudit(
     RETURNING action, from_status, to_status, content_hash`);
 }
 
+/** The audit action of a test send; its payload lists the addresses (`to`). */
+export const TEST_SEND_ACTION = 'send_test';
+
+/**
+ * How many test emails the member sent in the last hour, counted from the audit log. Takes a
+ * lock on the member's test sends until the transaction ends, so a send counted after it is
+ * recorded before anyone else counts (in a statement of its own: a statement's snapshot
+ * predates the locks it waits for).
+ */
+export async function lockRecentTestEmails(db: CommonQueryMethods, userId: string, memberId: string): Promise<number> {
+  await db.query(sql.unsafe`SELECT pg_advisory_xact_lock(hashtextextended(${`test_sends:${userId}:${memberId}`}, 0))`);
+  return db.oneFirst(sql.type(z.object({ sent: z.number() }))`
+    SELECT coalesce(sum(jsonb_array_length(payload -> 'to')), 0)::int AS sent FROM audit_log
+     WHERE user_id = ${userId} AND action = ${TEST_SEND_ACTION} AND actor = ${memberId} AND created_at > now() - interval '1 hour'`);
+}
+
 /** What last paused the campaign ('pause', 'auto_pause', 'hold_overdue'), or null when nothing did. */
 export async function lastPauseAction(db: CommonQueryMethods, userId: string, campaignId: bigint): Promise<string | null> {
   return db.maybeOneFirst(sql.type(z.object({ action: z.string() }))`

@@ -15,6 +15,16 @@ export async function recordSoftBounce(db: CommonQueryMethods, userId: string, c
   return row?.suppressed ?? false;
 }
 
+const SuppressedAddress = z.object({ email: z.string(), status: z.enum(['unsubscribed', 'bounced', 'complained']) });
+export type SuppressedAddress = z.infer<typeof SuppressedAddress>;
+
+/** The addresses among `emails` of contacts the account must not mail, removed contacts included. */
+export async function suppressedAddresses(db: CommonQueryMethods, userId: string, emails: readonly string[]): Promise<readonly SuppressedAddress[]> {
+  return db.any(sql.type(SuppressedAddress)`
+    SELECT email, status FROM contacts
+     WHERE user_id = ${userId} AND email = ANY(${sql.array([...emails], 'text')}) AND status <> 'subscribed'`);
+}
+
 const Status = z.object({ email: z.string(), status: z.string(), deleted: z.boolean() });
 
 export async function contactStatus(db: CommonQueryMethods, userId: string, contactId: bigint): Promise<z.infer<typeof Status> | null> {

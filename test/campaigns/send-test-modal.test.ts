@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTHOR, setUpCampaignTeam, type CampaignRow, type CampaignTeam } from '../helpers/campaigns.ts';
+import { AUTHOR, EDITOR, setUpCampaignTeam, type CampaignRow, type CampaignTeam } from '../helpers/campaigns.ts';
 import { startTestHerald, type TestHerald } from '../helpers/herald-app.ts';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
     hold: () => holdUntil ?? Promise.resolve(),
   });
   herald = await startTestHerald({ env: { SMTP_URL: sink.url() } });
-  team = await setUpCampaignTeam(herald, [{ email: 'ann@example.com', first_name: 'Ann' }]);
+  team = await setUpCampaignTeam(herald, [{ email: 'ann@example.com', first_name: 'Ann' }, { email: 'bob@example.com', first_name: 'Bob' }]);
   campaign = await team.draft('Tested');
 });
 afterAll(async () => {
@@ -65,5 +65,30 @@ describe('send test', () => {
     const opened = await team.click('sendTest', campaign.id, AUTHOR);
     const refused = await herald.submitView(opened.view, { addresses: 'author@acme.test, not-an-address' }, AUTHOR);
     expect(refused.json).toEqual({ response_action: 'errors', errors: { addresses: 'Give 1 to 5 valid email addresses to send the test to.' } });
+  });
+
+  it('refuses under the input an address whose contact unsubscribed, and sends nothing', async () => {
+    await herald.command('contact unsubscribe bob@example.com', AUTHOR);
+    const opened = await team.click('sendTest', campaign.id, AUTHOR);
+    const before = sink.received.length;
+    const refused = await herald.submitView(opened.view, { addresses: 'author@acme.test, Bob@example.com, ann@example.com' }, AUTHOR);
+    expect(refused.json).toEqual({ response_action: 'errors', errors: {
+      addresses: 'Herald does not send to contacts who opted out or cannot take mail, tests included: bob@example.com unsubscribed. ' +
+        'Remove that address and send again.',
+    } });
+    await herald.web.idle();
+    expect(sink.received.length).toBe(before);
+  });
+
+  it('refuses under the input a test past the member\'s hourly allowance', async () => {
+    const opened = await team.click('sendTest', campaign.id, EDITOR);
+    const five = 'a@acme.test, b@acme.test, c@acme.test, d@acme.test, e@acme.test';
+    for (let i = 0; i < 4; i++) expect((await herald.submitView(opened.view, { addresses: five }, EDITOR)).body).toBe('');
+    await herald.web.idle();
+    const before = sink.received.length;
+    const refused = await herald.submitView(opened.view, { addresses: 'f@acme.test' }, EDITOR);
+    expect(refused.json.errors.addresses).toContain('You have sent 20 test emails in the last hour');
+    await herald.web.idle();
+    expect(sink.received.length).toBe(before);
   });
 });
