@@ -14,6 +14,7 @@ import {
 } from '../db/campaigns.ts';
 import type { DatabasePool } from '../db/pool.ts';
 import { CANCELLED_REASON, skipPending } from '../db/recipients.ts';
+import { SENDING_ENDS } from '../delivery/transitions.ts';
 import { UserError } from '../errors.ts';
 import { computePreflight, type Preflight } from './preflight.ts';
 import { previewCampaign } from './preview.ts';
@@ -205,12 +206,15 @@ export async function resumeCampaign(db: DatabasePool, actor: Actor, campaignId:
 
 const CANCELLABLE: readonly CampaignStatus[] = ['draft', 'pending_approval', 'approved', 'scheduled', 'paused', 'sending'];
 
-/** Cancels a campaign before it is sent; recipients not tried yet end 'skipped'. */
+/**
+ * Cancels a campaign before it is sent; recipients not tried yet end 'skipped'. One cancelled
+ * part-way through sending is dated like a sent one, to when sending ended.
+ */
 export async function cancelCampaign(db: DatabasePool, actor: Actor, campaignId: bigint): Promise<Step> {
   const campaign = await requireCampaign(db, actor, campaignId);
   const entry = await db.transaction(async (tx) => {
     const moved = await transitionCampaign(tx, actor.userId, campaign.id, {
-      actor: actor.memberId, action: 'cancel', from: CANCELLABLE, to: 'cancelled',
+      actor: actor.memberId, action: 'cancel', from: CANCELLABLE, to: 'cancelled', set: SENDING_ENDS,
     });
     if (moved) await skipPending(tx, { userId: actor.userId, campaignId: campaign.id }, CANCELLED_REASON);
     return moved;

@@ -6,8 +6,9 @@ const Ref = z.object({ user_id: z.string(), id: z.bigint() });
 
 /**
  * Claims the cards whose engagement counters moved since they were last drawn: campaigns
- * with a card that are sending or were sent within `withinDays`. The conditional UPDATE
- * makes each change claimed by one process only.
+ * with a card that are sending, paused after sending something, or whose sending ended
+ * (finished, cancelled, failed) within `withinDays`. The conditional UPDATE makes each
+ * change claimed by one process only.
  */
 export async function claimCardsWithNewCounters(db: DatabasePool, withinDays: number): Promise<CampaignRef[]> {
   const rows = await db.any(sql.type(Ref)`
@@ -15,7 +16,8 @@ export async function claimCardsWithNewCounters(db: DatabasePool, withinDays: nu
        SET card_counters = ARRAY[emails_delivered, emails_opened, emails_clicked, emails_bounced,
                                  emails_unsubscribed, emails_complained]
      WHERE slack_message_ts IS NOT NULL AND deleted_at IS NULL
-       AND (status = 'sending' OR (status = 'sent' AND sent_at > now() - make_interval(days => ${withinDays})))
+       AND (status = 'sending' OR (status = 'paused' AND emails_sent > 0)
+            OR sent_at > now() - make_interval(days => ${withinDays}))
        AND card_counters IS DISTINCT FROM ARRAY[emails_delivered, emails_opened, emails_clicked, emails_bounced,
                                                 emails_unsubscribed, emails_complained]
     RETURNING user_id, id`);

@@ -24,8 +24,8 @@ export type HomePages = Record<HomeSection, number>;
 /**
  * One page of each App Home section, and each section's total, in one query: the member's
  * drafts, campaigns awaiting their approval (never their own), scheduled ones, and the most
- * recently sent. Windows over the account's campaigns keep it one round trip however many
- * campaigns there are.
+ * recently sent (any that sent something, whatever its status). Windows over the account's
+ * campaigns keep it one round trip however many campaigns there are.
  */
 export function homeCampaigns(
   db: CommonQueryMethods,
@@ -48,7 +48,8 @@ export function homeCampaigns(
                      AND c.created_by IS DISTINCT FROM ${viewer.memberId}
                      AND c.edited_by IS DISTINCT FROM ${viewer.memberId} THEN 'approvals'
                 WHEN c.status = 'scheduled' THEN 'scheduled'
-                WHEN c.status = 'sent' THEN 'sent'
+                -- a campaign cancelled, failed or paused part-way counts for what it sent
+                WHEN c.status = 'sent' OR c.emails_sent > 0 THEN 'sent'
               END AS section) s
              WHERE c.user_id = ${viewer.userId} AND c.deleted_at IS NULL AND s.section IS NOT NULL) ranked
       JOIN ${sql.unnest(HOME_SECTIONS.map((section) => [section, pages[section] * pageSize]), ['text', 'int4'])} AS page(section, first)

@@ -58,12 +58,15 @@ export function topClickedLinks(db: CommonQueryMethods, userId: string, campaign
      LIMIT ${limit}`);
 }
 
-/** The account's most recent campaigns that have started sending, newest first. */
+/**
+ * The account's most recent campaigns that have started sending, newest first: whatever
+ * their status once they sent anything (one cancelled or failed part-way included).
+ */
 export function recentCampaignCounters(db: CommonQueryMethods, userId: string, limit = 10): Promise<readonly CampaignCounters[]> {
   return db.any(sql.type(CampaignCounters)`
     SELECT ${COUNTER_COLUMNS} FROM campaigns c
      WHERE c.user_id = ${userId} AND c.deleted_at IS NULL
-       AND (c.sent_at IS NOT NULL OR c.status IN ('sending', 'paused', 'sent'))
+       AND (c.emails_sent > 0 OR c.status IN ('sending', 'paused', 'sent'))
      ORDER BY coalesce(c.sent_at, c.updated_at) DESC, c.id DESC
      LIMIT ${limit}`);
 }
@@ -81,12 +84,19 @@ export function accountQuota(db: CommonQueryMethods, userId: string): Promise<Qu
       FROM users WHERE id = ${userId}`);
 }
 
-/** Campaigns whose sending finished inside [from, to), for digests. */
+/**
+ * Campaigns whose sending ended in [from, to): finished, or cancelled or failed after they sent
+ * something (sent_at is when sending ended; see src/delivery/transitions.ts).
+ */
+const endedSending = (from: Date, to: Date) => sql.fragment`
+  c.sent_at >= ${from.toISOString()} AND c.sent_at < ${to.toISOString()} AND (c.status = 'sent' OR c.emails_sent > 0)`;
+
+/** Campaigns whose sending ended inside [from, to), for digests. */
 export function campaignsSentBetween(db: CommonQueryMethods, userId: string, from: Date, to: Date, limit: number): Promise<readonly CampaignCounters[]> {
   return db.any(sql.type(CampaignCounters)`
     SELECT ${COUNTER_COLUMNS} FROM campaigns c
      WHERE c.user_id = ${userId} AND c.deleted_at IS NULL
-       AND c.sent_at >= ${from.toISOString()} AND c.sent_at < ${to.toISOString()}
+       AND ${endedSending(from, to)}
      ORDER BY c.sent_at, c.id
      LIMIT ${limit}`);
 }
@@ -101,7 +111,7 @@ const PeriodTotals = z.object({
 });
 export type PeriodTotals = z.infer<typeof PeriodTotals>;
 
-/** Totals of the campaigns sent in [from, to) and in the equally long period before it. */
+/** Totals of the campaigns whose sending ended in [from, to) and in the equally long period before it. */
 export async function periodTotals(
   db: CommonQueryMethods,
   userId: string,
@@ -116,7 +126,7 @@ export async function periodTotals(
            coalesce(sum(c.emails_clicked), 0) AS clicked, coalesce(sum(c.emails_bounced), 0) AS bounced
       FROM campaigns c
      WHERE c.user_id = ${userId} AND c.deleted_at IS NULL
-       AND c.sent_at >= ${previousFrom.toISOString()} AND c.sent_at < ${to.toISOString()}
+       AND ${endedSending(previousFrom, to)}
      GROUP BY 1`);
   const empty: PeriodTotals = { campaigns: 0, sent: 0, delivered: 0, opened: 0, clicked: 0, bounced: 0 };
   return {

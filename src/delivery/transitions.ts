@@ -19,6 +19,12 @@ const FINISHES: Transition = {
                                         AND r.status IN ('pending', 'sending'))`,
 };
 
+/**
+ * Cancelling or failing a campaign that started sending records when its sending ended, as
+ * finishing does: reports, digests, the App Home and card refreshes count what it sent.
+ */
+export const SENDING_ENDS = sql.fragment`, sent_at = CASE WHEN c.recipients_materialized_at IS NOT NULL THEN now() ELSE c.sent_at END`;
+
 async function move(db: CommonQueryMethods, ref: CampaignRef, transition: Transition): Promise<boolean> {
   return (await transitionCampaign(db, ref.userId, ref.campaignId, transition)) !== null;
 }
@@ -32,7 +38,10 @@ export const finishSending = (db: CommonQueryMethods, ref: CampaignRef, counts: 
 
 /** sending → paused (quota used up, account not active) or failed (a broken template or audience). */
 export const stopSending = (db: CommonQueryMethods, ref: CampaignRef, to: 'paused' | 'failed', reason: string) =>
-  move(db, ref, { actor: DISPATCHER_ACTOR, action: to === 'paused' ? 'pause_sending' : 'fail_sending', from: ['sending'], to, payload: { reason } });
+  move(db, ref, {
+    actor: DISPATCHER_ACTOR, action: to === 'paused' ? 'pause_sending' : 'fail_sending', from: ['sending'], to, payload: { reason },
+    ...(to === 'failed' ? { set: SENDING_ENDS } : {}),
+  });
 
 /** sent → sending again, after unknown recipients were put back in the queue. */
 export const reopenSending = (db: CommonQueryMethods, ref: CampaignRef, actor: string) =>

@@ -32,8 +32,8 @@ function summary(digest: Digest): string {
 function campaignLines(digest: Digest): string[] {
   const lines = digest.campaigns.map(
     (c) =>
-      `• *${escapeMrkdwn(truncate(c.name, NAME_SHOWN))}* — ${formatCount(c.emails_sent)} sent · ${formatRate(c.open_rate)} opened · ` +
-      `${formatRate(c.click_rate)} clicked · ${formatRate(c.bounce_rate)} bounced`,
+      `• *${escapeMrkdwn(truncate(c.name, NAME_SHOWN))}*${c.status === 'sent' ? '' : ` (${c.status})`} — ${formatCount(c.emails_sent)} sent · ` +
+      `${formatRate(c.open_rate)} opened · ${formatRate(c.click_rate)} clicked · ${formatRate(c.bounce_rate)} bounced`,
   );
   const more = digest.current.campaigns - digest.campaigns.length;
   if (more > 0) lines.push(`…and ${formatCount(more)} more (\`/herald stats\`)`);

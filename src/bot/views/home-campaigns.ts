@@ -22,10 +22,17 @@ const EMPTY: Record<HomeSection, string> = {
 
 const slackDate = (date: Date) => `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${date.toISOString()}>`;
 
+/** When a sent campaign ended, and how, unless it simply finished. */
+function ending(c: HomeCampaign): string {
+  const when = c.sent_at ? slackDate(c.sent_at) : '';
+  return [c.status === 'sent' ? '' : c.status, when].filter(Boolean).join(' ');
+}
+
 function campaignLine(c: HomeCampaign): string {
   const name = `*${escapeMrkdwn(truncate(c.name, NAME_SHOWN))}*`;
   if (c.section === 'sent') {
-    return `• ${name} — ${formatCount(c.emails_sent)} sent · ${formatRate(c.open_rate)} opened · ${formatRate(c.click_rate)} clicked${c.sent_at ? ` · ${slackDate(c.sent_at)}` : ''}`;
+    const ended = ending(c);
+    return `• ${name} — ${formatCount(c.emails_sent)} sent · ${formatRate(c.open_rate)} opened · ${formatRate(c.click_rate)} clicked${ended ? ` · ${ended}` : ''}`;
   }
   if (c.section === 'scheduled' && c.scheduled_at) return `• ${name} — ${slackDate(c.scheduled_at)}`;
   return `• ${name}`;

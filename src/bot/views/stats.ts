@@ -26,6 +26,9 @@ function linkLine(rank: number, link: CampaignStats['topLinks'][number]): string
   return `${rank}. ${shown} — ${clicks}`;
 }
 
+/** sent_at is when sending ended: a cancelled or failed campaign stopped then. */
+const endedWord = (status: string) => (status === 'cancelled' || status === 'failed' ? 'stopped' : 'sent');
+
 /** `/herald stats <campaign>` and the card's Stats button. */
 export function campaignStatsMessage({ campaign: c, topLinks }: CampaignStats): Message {
   const blocks: Block[] = [
@@ -52,7 +55,7 @@ export function campaignStatsMessage({ campaign: c, topLinks }: CampaignStats): 
         ? `*Top clicked links*\n${topLinks.map((link, i) => linkLine(i + 1, link)).join('\n')}`
         : '*Top clicked links*\nNo clicks yet.',
     ),
-    context(`Status: *${c.status}*${c.sent_at ? ` · sent <!date^${Math.floor(c.sent_at.getTime() / 1000)}^{date_short_pretty} {time}|${c.sent_at.toISOString()}>` : ''} · ${formatCount(c.recipients_total)} recipients`),
+    context(`Status: *${c.status}*${c.sent_at ? ` · ${endedWord(c.status)} <!date^${Math.floor(c.sent_at.getTime() / 1000)}^{date_short_pretty} {time}|${c.sent_at.toISOString()}>` : ''} · ${formatCount(c.recipients_total)} recipients`),
   ];
   // Counting the non-openers reads every recipient, which stats never do; the modal says how many.
   // Delivered minus opened bounds them from above: none left means nobody to offer a resend to.
