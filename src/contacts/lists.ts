@@ -34,8 +34,9 @@ export async function createList(db: DatabasePool, actor: Actor, input: { name: 
   return uniqueName(name, 'name', () => insertList(db, actor.userId, name, description.data || null));
 }
 
-export function listsOf(db: DatabasePool, actor: Actor): Promise<readonly List[]> {
-  return liveLists(db, actor.userId);
+/** The actor's lists; with `nameContains`, those whose name contains it. */
+export function listsOf(db: DatabasePool, actor: Actor, nameContains?: string): Promise<readonly List[]> {
+  return liveLists(db, actor.userId, nameContains);
 }
 
 /** The actor's live list called `name`, or a UserError saying there is none. */

@@ -16,10 +16,16 @@ export async function insertList(db: CommonQueryMethods, userId: string, name: s
     RETURNING id, name, description, contact_count, created_at`);
 }
 
-export async function liveLists(db: CommonQueryMethods, userId: string): Promise<readonly List[]> {
+/** Live lists by name; with `nameContains`, those whose name contains it (any case). */
+export async function liveLists(db: CommonQueryMethods, userId: string, nameContains?: string): Promise<readonly List[]> {
   return db.any(sql.type(List)`
     SELECT id, name, description, contact_count, created_at FROM lists
-     WHERE user_id = ${userId} AND deleted_at IS NULL ORDER BY lower(name)`);
+     WHERE user_id = ${userId} AND deleted_at IS NULL ${nameFilter(nameContains)} ORDER BY lower(name)`);
+}
+
+/** Names containing `nameContains` (none: every name); strpos, not LIKE: a typed % or _ is a plain character. */
+export function nameFilter(nameContains: string | undefined) {
+  return nameContains ? sql.fragment`AND strpos(lower(name), lower(${nameContains})) > 0` : sql.fragment``;
 }
 
 const NamedList = z.object({ id: z.bigint(), name: z.string() });

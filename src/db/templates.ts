@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { nameFilter } from './lists.ts';
 
 const Template = z.object({
   id: z.bigint(),
@@ -33,9 +34,10 @@ export async function updateTemplate(db: CommonQueryMethods, userId: string, tem
     RETURNING ${COLUMNS}`);
 }
 
-export async function liveTemplates(db: CommonQueryMethods, userId: string): Promise<readonly Template[]> {
+/** Live templates by name; with `nameContains`, those whose name contains it (any case). */
+export async function liveTemplates(db: CommonQueryMethods, userId: string, nameContains?: string): Promise<readonly Template[]> {
   return db.any(sql.type(Template)`
-    SELECT ${COLUMNS} FROM templates WHERE user_id = ${userId} AND deleted_at IS NULL ORDER BY lower(name)`);
+    SELECT ${COLUMNS} FROM templates WHERE user_id = ${userId} AND deleted_at IS NULL ${nameFilter(nameContains)} ORDER BY lower(name)`);
 }
 
 const NamedTemplate = z.object({ id: z.bigint(), name: z.string() });

@@ -60,8 +60,9 @@ export async function saveTemplate(db: DatabasePool, actor: Actor, form: Templat
   return updated;
 }
 
-export function templatesOf(db: DatabasePool, actor: Actor): Promise<readonly Template[]> {
-  return liveTemplates(db, actor.userId);
+/** The actor's templates; with `nameContains`, those whose name contains it. */
+export function templatesOf(db: DatabasePool, actor: Actor, nameContains?: string): Promise<readonly Template[]> {
+  return liveTemplates(db, actor.userId, nameContains);
 }
 
 export async function requireTemplate(db: DatabasePool, actor: Actor, name: string): Promise<Template> {

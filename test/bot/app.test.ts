@@ -65,7 +65,7 @@ describe('/herald help', () => {
     expect(campaign.text).toContain('/herald campaign cancel');
     expect(campaign.text).not.toContain('/herald members');
     const list = await herald.command('list');
-    expect(list.text).toContain("I don't know `/herald list`. Did you mean `/herald lists`? The `list` commands are:");
+    expect(list.text).toContain("I don't know `/herald list`. Did you mean `/herald lists [part of a name]`? The `list` commands are:");
     expect(list.text).toContain('/herald list create');
   });
 });

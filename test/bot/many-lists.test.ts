@@ -132,6 +132,32 @@ describe('contacts and imports with 300 lists', () => {
   });
 });
 
+describe('/herald lists and /herald templates with 300 lists and 150 templates', () => {
+  const names = (text: string, prefix: string) => text.match(new RegExp(`\\*${prefix} \\d{3}\\*`, 'g')) ?? [];
+
+  it('show what fits one message, say how many more there are, and find the rest by name', async () => {
+    const all = await herald.command('lists', AUTHOR);
+    const shown = all.text.match(/ contacts · created /g)?.length ?? 0;
+    expect(shown).toBeGreaterThan(100);
+    expect(all.text).toContain('*301 lists*'); // and the team's Customers
+    expect(all.text).toContain(`…and ${301 - shown} more. \`/herald lists <part of a name>\` shows the lists whose name contains it.`);
+
+    const found = await herald.command('lists 25', AUTHOR);
+    expect(found.text).toContain('*13 lists whose name contains “25”*');
+    expect(names(found.text, 'List')).toEqual(['*List 025*', '*List 125*', '*List 225*',
+      ...Array.from({ length: 10 }, (_, i) => `*List ${250 + i}*`)]);
+    expect(found.text).not.toContain('another team');
+    expect(found.text).not.toContain('more.');
+    expect((await herald.command('lists "no such"', AUTHOR)).text).toContain('No list’s name contains “no such”. `/herald lists` shows them all.');
+
+    const templates = await herald.command('templates 14', AUTHOR);
+    expect(templates.text).toContain('*12 templates whose name contains “14”*');
+    expect(names(templates.text, 'Template')).toEqual(['*Template 014*', '*Template 114*',
+      ...Array.from({ length: 10 }, (_, i) => `*Template ${140 + i}*`)]);
+    expect(names((await herald.command('template list', AUTHOR)).text, 'Template')).toHaveLength(150);
+  });
+});
+
 function otherUserId(): Promise<string> {
   return herald.db.primary.oneFirst(sql.type(z.object({ user_id: z.string() }))`SELECT user_id FROM slack_workspaces WHERE team_id = 'TOTHER'`);
 }

@@ -57,6 +57,31 @@ export function sectionsOf(lines: readonly string[]): Block[] {
   return chunks.map((chunk) => section(chunk));
 }
 
+/**
+ * Block text one message may carry: Slack refuses a message whose blocks' texts add up to
+ * about 12,000 characters (msg_blocks_too_long), far below 50 sections of 3,000.
+ */
+const MESSAGE_TEXT_BUDGET = 10_000;
+
+/**
+ * A listing's title and as many of its lines as one message carries, in sections; when some
+ * do not fit, a last line says how many and `findRest` how to find them.
+ */
+export function listingBlocks(title: string, lines: readonly string[], findRest: string): Block[] {
+  let used = title.length;
+  let shown = 0;
+  for (const line of lines) {
+    used += 1 + Math.min(line.length, SECTION_TEXT_LIMIT);
+    if (used > MESSAGE_TEXT_BUDGET) break;
+    shown += 1;
+  }
+  const hidden = lines.length - shown;
+  return [
+    ...sectionsOf([title, ...lines.slice(0, shown)]),
+    ...(hidden > 0 ? [section(`…and ${hidden.toLocaleString('en-US')} more. ${findRest}`)] : []),
+  ];
+}
+
 export type TextInput = {
   blockId: string;
   label: string;

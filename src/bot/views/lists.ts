@@ -1,6 +1,6 @@
 import type { List } from '../../db/lists.ts';
 import { LIST_NAME_MAX } from '../../contacts/lists.ts';
-import { button, context, escapeMrkdwn, modal, section, sectionsOf, textInput, type Block, type ModalView } from './blocks.ts';
+import { button, context, escapeMrkdwn, listingBlocks, modal, section, textInput, type Block, type ModalView } from './blocks.ts';
 import { choiceInput, type Choice } from './choice-select.ts';
 
 export const LIST_CREATE_VIEW = 'list_create';
@@ -39,17 +39,27 @@ export function listCreateModal(channel: string): ModalView {
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
-export function listsMessage(lists: readonly List[]): { text: string; blocks: Block[] } {
+/** The account's lists, or those whose name contains `nameContains`. */
+export function listsMessage(lists: readonly List[], nameContains = ''): { text: string; blocks: Block[] } {
   if (lists.length === 0) {
-    const text = 'No lists yet. Create one with `/herald list create`.';
-    return { text, blocks: [section(text)] };
+    const text = nameContains
+      ? `No list’s name contains “${nameContains}”. \`/herald lists\` shows them all.`
+      : 'No lists yet. Create one with `/herald list create`.';
+    return { text, blocks: [section(escapeMrkdwn(text))] };
   }
-  const text = `${lists.length} list${lists.length === 1 ? '' : 's'}`;
+  const count = `${lists.length.toLocaleString('en-US')} list${lists.length === 1 ? '' : 's'}`;
+  const text = nameContains ? `${count} whose name contains “${nameContains}”` : count;
   const lines = lists.map(
     (list) => `*${escapeMrkdwn(list.name)}* — ${list.contact_count.toLocaleString('en-US')} contacts · created ${day(list.created_at)}` +
       (list.description ? `\n      ${escapeMrkdwn(list.description.split('\n')[0] ?? '')}` : ''),
   );
-  return { text, blocks: [...sectionsOf([`*${text}*`, ...lines]).slice(0, 48), context('`/herald list rename "Old" "New"` · `/herald list delete <list>`')] };
+  return {
+    text,
+    blocks: [
+      ...listingBlocks(`*${escapeMrkdwn(text)}*`, lines, '`/herald lists <part of a name>` shows the lists whose name contains it.'),
+      context('`/herald list rename "Old" "New"` · `/herald list delete <list>`'),
+    ],
+  };
 }
 
 export function listDeleteConfirmation(list: List): { text: string; blocks: Block[] } {

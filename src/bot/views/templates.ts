@@ -1,7 +1,7 @@
 import type { Template } from '../../db/templates.ts';
 import type { Personalised } from '../../mail/render.ts';
 import { BODY_MAX, SUBJECT_MAX, TEMPLATE_NAME_MAX } from '../../templates/templates.ts';
-import { button, context, escapeMrkdwn, modal, section, sectionsOf, textInput, truncate, type Block, type ModalView } from './blocks.ts';
+import { button, context, escapeMrkdwn, listingBlocks, modal, section, textInput, truncate, type Block, type ModalView } from './blocks.ts';
 
 export const TEMPLATE_SAVE_VIEW = 'template_save';
 export const TEMPLATE_DELETE_ACTION = 'template_delete_confirm';
@@ -28,13 +28,21 @@ export function templateModal(state: { channel: string; template?: Template }): 
 
 const fieldsLine = (template: Template) => (template.merge_fields.length ? template.merge_fields.map((f) => `\`${f}\``).join(', ') : 'none');
 
-export function templatesMessage(templates: readonly Template[]): { text: string; blocks: Block[] } {
+/** The account's templates, or those whose name contains `nameContains`. */
+export function templatesMessage(templates: readonly Template[], nameContains = ''): { text: string; blocks: Block[] } {
   if (templates.length === 0) {
-    const text = 'No templates yet. Create one with `/herald template create`.';
-    return { text, blocks: [section(text)] };
+    const text = nameContains
+      ? `No template’s name contains “${nameContains}”. \`/herald templates\` shows them all.`
+      : 'No templates yet. Create one with `/herald template create`.';
+    return { text, blocks: [section(escapeMrkdwn(text))] };
   }
+  const count = `${templates.length.toLocaleString('en-US')} template${templates.length === 1 ? '' : 's'}`;
+  const text = nameContains ? `${count} whose name contains “${nameContains}”` : count;
   const lines = templates.map((t) => `*${escapeMrkdwn(t.name)}* — ${escapeMrkdwn(truncate(t.subject, 120))}\n      fields: ${fieldsLine(t)}`);
-  return { text: `${templates.length} templates`, blocks: sectionsOf([`*${templates.length} templates*`, ...lines]).slice(0, 49) };
+  return {
+    text,
+    blocks: listingBlocks(`*${escapeMrkdwn(text)}*`, lines, '`/herald templates <part of a name>` shows the templates whose name contains it.'),
+  };
 }
 
 /** Code blocks cannot contain ``` — break them so the source shows as written. */

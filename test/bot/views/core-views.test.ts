@@ -72,6 +72,34 @@ describe('contact edit form', () => {
   });
 });
 
+describe('long listings', () => {
+  /** All text of the blocks, as Slack adds it up for msg_blocks_too_long (refused near 12,000). */
+  const blockText = (value: unknown): string =>
+    Array.isArray(value) ? value.map(blockText).join('')
+      : value && typeof value === 'object' ? Object.entries(value).map(([key, v]) => (key === 'text' && typeof v === 'string' ? v : blockText(v))).join('')
+        : '';
+
+  it('show what fits one message and say how many more there are and how to find them', () => {
+    const lists = listsMessage(Array.from({ length: 300 }, (_, i) => list(i)));
+    const listsShown = blockText(lists.blocks).match(/— 1,000,000 contacts/g)?.length ?? 0;
+    expect(listsShown).toBeGreaterThan(0);
+    expect(blockText(lists.blocks)).toContain(`…and ${300 - listsShown} more. \`/herald lists <part of a name>\` shows the lists whose name contains it.`);
+    expect(blockText(lists.blocks).length).toBeLessThan(11_000);
+
+    const templates = templatesMessage(Array.from({ length: 200 }, () => template));
+    const templatesShown = blockText(templates.blocks).match(/fields: /g)?.length ?? 0;
+    expect(templatesShown).toBeGreaterThan(0);
+    expect(blockText(templates.blocks)).toContain(`…and ${200 - templatesShown} more. \`/herald templates <part of a name>\``);
+    expect(blockText(templates.blocks).length).toBeLessThan(11_000);
+  });
+
+  it('say what was searched for, escaped', () => {
+    expect(listsMessage([], '<!channel>').blocks).toEqual([expect.objectContaining({ text: expect.objectContaining({
+      text: 'No list’s name contains “&lt;!channel&gt;”. `/herald lists` shows them all.' }) })]);
+    expect(mrkdwnOf(listsMessage([list(1)], '<!here>').blocks)).toContain('*1 list whose name contains “&lt;!here&gt;”*');
+  });
+});
+
 const listElement = (view: { blocks: object[] }) =>
   (view.blocks as Array<{ block_id?: string; element: Record<string, any> }>).find((b) => b.block_id === 'list')!.element;
 

@@ -6,10 +6,11 @@ export const listCommands: SubcommandGroup = {
   title: 'Lists',
   commands: {
     lists: {
-      usage: '/herald lists',
-      description: 'Your lists with their contact counts.',
+      usage: '/herald lists [part of a name]',
+      description: 'Your lists with their contact counts (those whose name contains the text given).',
       async run(ctx) {
-        const { text, blocks } = listsMessage(await listsOf(ctx.services.db.read, ctx.actor));
+        const nameContains = ctx.args.join(' ');
+        const { text, blocks } = listsMessage(await listsOf(ctx.services.db.read, ctx.actor, nameContains), nameContains);
         await ctx.reply(text, blocks);
       },
     },

@@ -10,10 +10,11 @@ function namedTemplate(ctx: CommandContext): Promise<Template> {
 }
 
 const list = {
-  usage: '/herald template list',
-  description: 'Your templates with their subjects and merge fields.',
+  usage: '/herald template list [part of a name]',
+  description: 'Your templates with their subjects and merge fields (those whose name contains the text given).',
   async run(ctx: CommandContext) {
-    const { text, blocks } = templatesMessage(await templatesOf(ctx.services.db.read, ctx.actor));
+    const nameContains = ctx.args.join(' ');
+    const { text, blocks } = templatesMessage(await templatesOf(ctx.services.db.read, ctx.actor, nameContains), nameContains);
     await ctx.reply(text, blocks);
   },
 };
@@ -37,7 +38,7 @@ export const templateCommands: SubcommandGroup = {
       },
     },
     'template list': list,
-    templates: { ...list, usage: '/herald templates' },
+    templates: { ...list, usage: '/herald templates [part of a name]' },
     'template show': {
       usage: '/herald template show <template>',
       description: 'A template’s subject, merge fields and HTML.',
