@@ -126,7 +126,8 @@ export async function suppressedRows(client: pg.PoolClient, userId: string, limi
  * the list, their new memberships marked with the import. The other rows become contacts
  * marked with the import, COPYed in with ids drawn for them, and so do their memberships:
  * no conflict checks (the account is locked), no import mark (undo deletes those contacts,
- * which takes their memberships along), no second look at contacts.
+ * which takes their memberships along, or takes those it keeps off the import's list), no
+ * second look at contacts.
  */
 export async function mergeIntoList(
   client: pg.PoolClient,

@@ -127,10 +127,49 @@ export async function deleteImportedMemberships(db: CommonQueryMethods, userId: 
   return removed.rowCount;
 }
 
-/** Contacts the import created are deleted for real: they did not exist before it. */
-export async function deleteImportedContacts(db: CommonQueryMethods, userId: string, importId: bigint): Promise<number> {
-  const removed = await db.query(sql.unsafe`DELETE FROM contacts WHERE user_id = ${userId} AND import_id = ${importId}`);
+/**
+ * Why undo keeps a contact the import created, in order: it unsubscribed, bounced or
+ * complained (deleting it would forget that, and a new import would subscribe it again);
+ * it was put on another list since; or it was edited since (updated_at moves with every
+ * change a statement makes, not with the stats trigger's).
+ */
+const KEPT_BECAUSE = {
+  suppressed: sql.fragment`c.status <> 'subscribed'`,
+  onOtherLists: (listId: bigint) => sql.fragment`EXISTS (
+    SELECT 1 FROM list_contacts lc WHERE lc.user_id = c.user_id AND lc.contact_id = c.id AND lc.list_id <> ${listId})`,
+  editedSince: sql.fragment`c.updated_at > c.created_at`,
+};
+
+/**
+ * Contacts the import created that nothing has touched since are deleted for real, their
+ * memberships with them: they did not exist before it.
+ */
+export async function deleteUntouchedImportedContacts(db: CommonQueryMethods, userId: string, record: Pick<ImportRecord, 'id' | 'list_id'>): Promise<number> {
+  const removed = await db.query(sql.unsafe`
+    DELETE FROM contacts c
+     WHERE c.user_id = ${userId} AND c.import_id = ${record.id}
+       AND NOT (${KEPT_BECAUSE.suppressed} OR ${KEPT_BECAUSE.onOtherLists(record.list_id)} OR ${KEPT_BECAUSE.editedSince})`);
   return removed.rowCount;
+}
+
+const Kept = z.object({ suppressed: z.number(), on_other_lists: z.number(), edited_since: z.number() });
+export type KeptContacts = { suppressed: number; onOtherLists: number; editedSince: number };
+
+/**
+ * Takes the contacts the import created that are still there (deleteUntouchedImportedContacts
+ * kept them) off the import's list, and counts them by the first reason they were kept for.
+ */
+export async function unlistKeptImportedContacts(db: CommonQueryMethods, userId: string, record: Pick<ImportRecord, 'id' | 'list_id'>): Promise<KeptContacts> {
+  await db.query(sql.unsafe`
+    DELETE FROM list_contacts lc USING contacts c
+     WHERE c.user_id = ${userId} AND c.import_id = ${record.id}
+       AND lc.user_id = c.user_id AND lc.contact_id = c.id AND lc.list_id = ${record.list_id}`);
+  const kept = await db.one(sql.type(Kept)`
+    SELECT count(*) FILTER (WHERE ${KEPT_BECAUSE.suppressed})::int AS suppressed,
+           count(*) FILTER (WHERE NOT ${KEPT_BECAUSE.suppressed} AND ${KEPT_BECAUSE.onOtherLists(record.list_id)})::int AS on_other_lists,
+           count(*) FILTER (WHERE NOT ${KEPT_BECAUSE.suppressed} AND NOT ${KEPT_BECAUSE.onOtherLists(record.list_id)})::int AS edited_since
+      FROM contacts c WHERE c.user_id = ${userId} AND c.import_id = ${record.id}`);
+  return { suppressed: kept.suppressed, onOtherLists: kept.on_other_lists, editedSince: kept.edited_since };
 }
 
 export async function markImportUndone(db: CommonQueryMethods, userId: string, importId: bigint): Promise<void> {

@@ -1,22 +1,26 @@
 import type { Actor } from '../accounts/actor.ts';
 import {
   campaignRecipientsOfImport,
-  deleteImportedContacts,
   deleteImportedMemberships,
+  deleteUntouchedImportedContacts,
   findImport,
   lockCompletedImport,
   markImportUndone,
   restoreUpdatedContacts,
+  unlistKeptImportedContacts,
+  type KeptContacts,
 } from '../db/imports.ts';
 import type { DatabasePool } from '../db/pool.ts';
 import { UserError } from '../errors.ts';
 
-export type UndoReport = { removedContacts: number; removedMemberships: number; restoredContacts: number };
+export type UndoReport = { removedContacts: number; keptContacts: KeptContacts; removedMemberships: number; restoredContacts: number };
 
 /**
- * Reverts a completed import: contacts it created are deleted (with their memberships),
- * memberships it gave existing contacts removed, contacts it updated restored. Refused once any campaign includes a contact it
- * created.
+ * Reverts a completed import, in one transaction: contacts it created are deleted (with
+ * their memberships) unless they unsubscribed, bounced or complained, were put on another
+ * list or edited since — those are only taken off the import's list, so a suppression is
+ * never forgotten; memberships it gave existing contacts are removed, contacts it updated
+ * restored. Refused once any campaign includes a contact it created.
  */
 export async function undoImport(db: DatabasePool, actor: Actor, importId: bigint): Promise<UndoReport> {
   return db.transaction(async (tx) => {
@@ -32,8 +36,9 @@ export async function undoImport(db: DatabasePool, actor: Actor, importId: bigin
     }
     const restoredContacts = await restoreUpdatedContacts(tx, actor.userId, importId);
     const removedMemberships = await deleteImportedMemberships(tx, actor.userId, importId);
-    const removedContacts = await deleteImportedContacts(tx, actor.userId, importId);
+    const removedContacts = await deleteUntouchedImportedContacts(tx, actor.userId, record);
+    const keptContacts = await unlistKeptImportedContacts(tx, actor.userId, record);
     await markImportUndone(tx, actor.userId, importId);
-    return { removedContacts, removedMemberships, restoredContacts };
+    return { removedContacts, keptContacts, removedMemberships, restoredContacts };
   });
 }

@@ -68,13 +68,53 @@ describe('import rules', () => {
     const importId = JSON.parse(modal.private_metadata).importId as string;
     expect(await snapshot()).toEqual({ contacts: before.contacts + 2, memberships: before.memberships + 3 });
     const undone = await herald.command(`import undo ${importId}`, A);
-    expect(undone.text).toContain(`Undid import ${importId}: removed 2 new contacts, took 1 existing contacts off the list and restored 1 updated contacts.`);
+    expect(undone.text).toContain(`Undid import ${importId}: removed 2 new contacts, took 1 existing contact off the list and restored 1 updated contact.`);
     expect(await snapshot()).toEqual(before);
     const kept = await herald.db.primary.one(sql.type(z.object({ first_name: z.string(), tags: z.array(z.string()) }))`
       SELECT first_name, tags FROM contacts WHERE user_id = ${userId} AND email = 'kept@rules.test'`);
     expect(kept).toEqual({ first_name: 'Original', tags: ['old'] });
     const again = await herald.command(`import undo ${importId}`, A);
     expect(again.text).toContain(`Import ${importId} is undone; only a completed import can be undone.`);
+  });
+
+  it('undo keeps the contacts it added that unsubscribed, joined other lists or were edited since, off the list, and says so', async () => {
+    const list = await herald.command('list create', A);
+    await herald.submitView(list.view, { name: 'Other' }, A);
+    const csv = 'email,first_name\ngone@undo.test,Gone\nmoved@undo.test,Moved\nedited@undo.test,Edited\nplain@undo.test,Plain\n';
+    const modal = await review(csv);
+    await herald.submitView(modal, {}, A);
+    const importId = JSON.parse(modal.private_metadata).importId as string;
+    await herald.command('contact unsubscribe gone@undo.test', A);
+    await herald.command('contact add Other', A).then((o) => herald.submitView(o.view, { email: 'moved@undo.test' }, A));
+    await herald.command('contact edit edited@undo.test', A).then((o) => herald.submitView(o.view, { first_name: 'Edited by hand' }, A));
+
+    const undone = await herald.command(`import undo ${importId}`, A);
+    expect(undone.text).toBe(`Undid import ${importId}: removed 1 new contact, took 0 existing contacts off the list and restored 0 updated contacts. ` +
+      'Kept 3 contacts it added, now off the list: 1 unsubscribed, bounced or complained (removing it would let a new import subscribe it again), ' +
+      '1 on other lists since, 1 edited since.');
+    const left = await herald.db.primary.any(sql.type(z.object({ email: z.string(), status: z.string(), first_name: z.string(), lists: z.array(z.string()) }))`
+      SELECT c.email, c.status, c.first_name,
+             ARRAY(SELECT l.name FROM list_contacts lc JOIN lists l ON l.user_id = lc.user_id AND l.id = lc.list_id
+                    WHERE lc.user_id = c.user_id AND lc.contact_id = c.id ORDER BY l.name) AS lists
+        FROM contacts c WHERE c.user_id = ${userId} AND c.email LIKE '%@undo.test' ORDER BY c.email`);
+    expect(left).toEqual([
+      { email: 'edited@undo.test', status: 'subscribed', first_name: 'Edited by hand', lists: [] },
+      { email: 'gone@undo.test', status: 'unsubscribed', first_name: 'Gone', lists: [] },
+      { email: 'moved@undo.test', status: 'subscribed', first_name: 'Moved', lists: ['Other'] },
+    ]);
+
+    // importing the file again brings the others back, never the unsubscribed one
+    await herald.submitView(await review(csv), {}, A);
+    const statuses = await herald.db.primary.any(sql.type(z.object({ email: z.string(), status: z.string(), on_main: z.boolean() }))`
+      SELECT c.email, c.status, EXISTS (SELECT 1 FROM list_contacts lc JOIN lists l ON l.user_id = lc.user_id AND l.id = lc.list_id
+                                         WHERE lc.user_id = c.user_id AND lc.contact_id = c.id AND l.name = 'Main') AS on_main
+        FROM contacts c WHERE c.user_id = ${userId} AND c.email LIKE '%@undo.test' ORDER BY c.email`);
+    expect(statuses).toEqual([
+      { email: 'edited@undo.test', status: 'subscribed', on_main: true },
+      { email: 'gone@undo.test', status: 'unsubscribed', on_main: false },
+      { email: 'moved@undo.test', status: 'subscribed', on_main: true },
+      { email: 'plain@undo.test', status: 'subscribed', on_main: true },
+    ]);
   });
 
   it('refuses to undo once a campaign includes its new contacts', async () => {

@@ -1,6 +1,7 @@
 import type { ImportCounts, ImportReport, Progress } from '../../imports/import.ts';
 import { TARGET_LABELS, type ColumnTarget, type Mapping } from '../../imports/mapping.ts';
 import type { Rejection } from '../../imports/rows.ts';
+import type { UndoReport } from '../../imports/undo.ts';
 import { button, context, escapeMrkdwn, modal, plain, section, sectionsOf, truncate, type Block, type ModalView } from './blocks.ts';
 import { listInput } from './lists.ts';
 
@@ -126,4 +127,19 @@ export function importReportMessage(report: ImportReport, state: { listName: str
       context(`Undo with \`/herald import undo ${report.importId}\` until a campaign reaches these contacts.`),
     ],
   };
+}
+
+/** `/herald import undo`: what went, and which contacts the import added were kept, and why. */
+export function undoReportText(importId: bigint, report: UndoReport): string {
+  const { suppressed, onOtherLists, editedSince } = report.keptContacts;
+  const them = suppressed === 1 ? 'it' : 'them';
+  const reasons = [
+    suppressed > 0 ? `${n(suppressed)} unsubscribed, bounced or complained (removing ${them} would let a new import subscribe ${them} again)` : '',
+    onOtherLists > 0 ? `${n(onOtherLists)} on other lists since` : '',
+    editedSince > 0 ? `${n(editedSince)} edited since` : '',
+  ].filter(Boolean);
+  const kept = suppressed + onOtherLists + editedSince;
+  return `Undid import ${importId}: removed ${plural(report.removedContacts, 'new contact')}, ` +
+    `took ${plural(report.removedMemberships, 'existing contact')} off the list and restored ${plural(report.restoredContacts, 'updated contact')}.` +
+    (kept > 0 ? ` Kept ${plural(kept, 'contact')} it added, now off the list: ${reasons.join(', ')}.` : '');
 }

@@ -6,6 +6,7 @@ import { undoImport } from '../../../imports/undo.ts';
 import { offerImport } from '../../import-flow.ts';
 import { fileIdFrom } from '../../slack-files.ts';
 import { importsMessage } from '../../views/import-history.ts';
+import { undoReportText } from '../../views/imports.ts';
 import type { SubcommandGroup } from './router.ts';
 
 export const importCommands: SubcommandGroup = {
@@ -34,7 +35,7 @@ export const importCommands: SubcommandGroup = {
         const id = ctx.args[0] ?? '';
         if (ctx.args.length !== 1 || !/^\d{1,18}$/.test(id)) throw ctx.usageError('Give the number of the import (`/herald imports` lists them).');
         const undone = await undoImport(ctx.services.db.primary, ctx.actor, BigInt(id));
-        await ctx.reply(`Undid import ${id}: removed ${undone.removedContacts} new contacts, took ${undone.removedMemberships} existing contacts off the list and restored ${undone.restoredContacts} updated contacts.`);
+        await ctx.reply(undoReportText(BigInt(id), undone));
       },
     },
     imports: {
