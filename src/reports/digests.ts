@@ -14,7 +14,7 @@ import { UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { isTimeZone } from '../zoned-time.ts';
 import { renderOpensClicksChart } from './chart.ts';
-import { digestPeriod, nextRunAfter, parseTimeOfDay, type DigestSchedule, type Frequency } from './schedule.ts';
+import { digestPeriod, nextRunAfter, parseTimeOfDay, periodLength, type DigestSchedule, type Frequency, type Period } from './schedule.ts';
 
 /** A digest lists at most this many campaigns (and charts them); more are summarised. */
 export const DIGEST_CAMPAIGN_LIMIT = 15;
@@ -26,7 +26,8 @@ export type ListChange = { name: string; before: number; after: number };
 
 export type Digest = {
   frequency: Frequency;
-  period: { from: Date; to: Date };
+  /** Since the previous digest (see digestPeriod). */
+  period: Period;
   campaigns: readonly CampaignCounters[];
   current: PeriodTotals;
   previous: PeriodTotals;
@@ -113,7 +114,8 @@ export async function buildDigest(
   subscription: DigestSubscription,
   at: Date,
 ): Promise<{ digest: Digest; listCounts: Record<string, number> }> {
-  const period = digestPeriod(subscription.frequency, at);
+  // last_run_at is where the previous digest's period ended
+  const period = digestPeriod(subscription.frequency, at, subscription.last_run_at);
   const [campaigns, totals, lists] = await Promise.all([
     campaignsSentBetween(db, subscription.user_id, period.from, period.to, DIGEST_CAMPAIGN_LIMIT),
     periodTotals(db, subscription.user_id, period.from, period.to),
@@ -134,7 +136,7 @@ export async function buildDigest(
 
 export async function digestChart(digest: Digest): Promise<DigestChart | null> {
   if (digest.campaigns.length === 0) return null;
-  const title = `Unique opens and clicks per campaign, ${digest.frequency === 'daily' ? 'last 24 hours' : 'last 7 days'}`;
+  const title = `Unique opens and clicks per campaign, last ${periodLength(digest.period)}`;
   const png = await renderOpensClicksChart(
     digest.campaigns.map((c) => ({ label: c.name, opens: c.emails_opened, clicks: c.emails_clicked })),
     title,

@@ -46,8 +46,30 @@ export function nextRunAfter(schedule: DigestSchedule, after: Date): Date {
   throw new Error('no due time within 8 days');
 }
 
-/** The period a digest posted at `at` reports on: the last day or week. */
-export function digestPeriod(frequency: Frequency, at: Date): { from: Date; to: Date } {
+/** However long since the previous digest (Herald down for weeks, posts failing), a digest covers at most this. */
+export const DIGEST_PERIOD_MAX_MS = 31 * DAY_MS;
+
+export type Period = { from: Date; to: Date };
+
+/**
+ * The period a digest posted at `at` reports on: since the end of the previous digest's
+ * period (`previousEnd`), so digests neither overlap nor leave gaps, however long the day
+ * around a DST change or the time Herald was down (at most DIGEST_PERIOD_MAX_MS); the
+ * first digest covers the last day or week.
+ */
+export function digestPeriod(frequency: Frequency, at: Date, previousEnd: Date | null): Period {
   const length = frequency === 'daily' ? DAY_MS : 7 * DAY_MS;
-  return { from: new Date(at.getTime() - length), to: at };
+  const from = previousEnd ? Math.max(previousEnd.getTime(), at.getTime() - DIGEST_PERIOD_MAX_MS) : at.getTime() - length;
+  return { from: new Date(from), to: at };
+}
+
+const HOUR_MS = 3_600_000;
+
+/** How long a period is, in words: "day" (23 to 25 hours, across DST), "week", "9 days", "13 hours". */
+export function periodLength(period: Period): string {
+  const hours = Math.round((period.to.getTime() - period.from.getTime()) / HOUR_MS);
+  if (hours < 20) return `${hours} hour${hours === 1 ? '' : 's'}`;
+  const days = Math.round(hours / 24);
+  if (days === 1) return 'day';
+  return days === 7 ? 'week' : `${days} days`;
 }

@@ -1,7 +1,7 @@
 import type { DigestSubscription } from '../../db/digests.ts';
 import type { PeriodTotals } from '../../db/reports.ts';
 import { scheduleOf, type Digest, type ListChange, type PlannedDigest } from '../../reports/digests.ts';
-import { WEEKDAYS, type DigestSchedule } from '../../reports/schedule.ts';
+import { periodLength, WEEKDAYS, type DigestSchedule } from '../../reports/schedule.ts';
 import { percent } from '../../reports/stats.ts';
 import { context, escapeMrkdwn, header, section, sectionsOf, truncate, type Block } from './blocks.ts';
 import { formatCount, formatRate, NAME_SHOWN, type Message } from './stats.ts';
@@ -21,7 +21,7 @@ function change(current: number, previous: number, unit: string): string {
 
 function summary(digest: Digest): string {
   const { current: now, previous: before } = digest;
-  const previousName = digest.frequency === 'daily' ? 'the day before' : 'the week before';
+  const previousName = `the ${periodLength(digest.period)} before`;
   return [
     `*${formatCount(now.campaigns)}* campaign${now.campaigns === 1 ? '' : 's'} sent, *${formatCount(now.sent)}* emails (${change(now.sent, before.sent, '')} vs ${previousName})`,
     `Open rate *${formatRate(openRate(now))}* (${change(openRate(now), openRate(before), ' pts')})`,
