@@ -11,7 +11,8 @@ export type Preflight = {
   /** Extra list entries of contacts on more than one of the lists (each gets one email). */
   duplicates: number;
   suppressed: { unsubscribed: number; bounced: number; complained: number };
-  quota: { limit: number; used: number; remaining: number; afterSend: number; shortBy: number };
+  /** Of the billing period the send falls in: a later one than today's (`laterPeriodStart`) for a campaign scheduled into it. */
+  quota: { limit: number; used: number; remaining: number; afterSend: number; shortBy: number; laterPeriodStart: string | null };
   /** Merge fields the content uses that some recipients lack, with how many lack each. */
   missingFields: ReadonlyArray<{ field: string; missing: number }>;
   links: readonly FoundLink[];
@@ -29,14 +30,24 @@ function fieldSource(field: string): FieldSource | null {
   return key.includes('.') ? null : { field, column: 'custom', key };
 }
 
-export async function computePreflight(db: DatabasePool, campaign: Campaign, options: { unsubscribeMailto: boolean }): Promise<Preflight> {
+/** The moment a campaign would send: its send time, or `now` when it has none or it has passed. */
+function sendTime(campaign: Campaign, now: Date): Date {
+  return campaign.scheduled_at && campaign.scheduled_at > now ? campaign.scheduled_at : now;
+}
+
+export async function computePreflight(
+  db: DatabasePool,
+  campaign: Campaign,
+  options: { unsubscribeMailto: boolean; now?: Date },
+): Promise<Preflight> {
+  const now = options.now ?? new Date();
   const ref = { userId: campaign.user_id, campaignId: campaign.id };
   const fields = mergeFieldsOf(campaign.subject, campaign.html_content, campaign.text_content);
   const sources = fields.map(fieldSource).filter((source): source is FieldSource => source !== null);
   const [audience, missing, quota, sender] = await Promise.all([
     countAudience(db, ref, campaign.segment),
     countMissingFields(db, ref, campaign.segment, sources),
-    findQuota(db, campaign.user_id),
+    findQuota(db, campaign.user_id, sendTime(campaign, now), now),
     findSenderSettings(db, campaign.user_id),
   ]);
   const remaining = Math.max(0, quota.monthly_email_limit - quota.monthly_emails_sent);
@@ -50,6 +61,7 @@ export async function computePreflight(db: DatabasePool, campaign: Campaign, opt
       remaining,
       afterSend: Math.max(0, remaining - audience.recipients),
       shortBy: Math.max(0, audience.recipients - remaining),
+      laterPeriodStart: quota.later_period_start,
     },
     missingFields: sources
       .map((source) => ({ field: source.field, missing: missing.get(source.field) ?? 0 }))

@@ -1,6 +1,7 @@
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import type { CampaignRef } from '../notify/notifier.ts';
+import { resetEndedQuotaPeriods, utcDate } from './quota.ts';
 
 /** The campaign queries of the dispatcher: finding work, and the status changes sending makes. */
 
@@ -52,10 +53,14 @@ export type AccountAllowance = z.infer<typeof Account>;
 
 /**
  * Locks the account row for the claim: the quota check and its increment happen with no
- * other claim in between, so concurrent dispatchers never send past the limit. Trialing
+ * other claim in between, so concurrent dispatchers never send past the limit. A billing
+ * month that began (by the database's clock, which also says when a campaign is due) is
+ * started here if the quota job has not got to it yet, so a campaign due at the turn of the
+ * month sends on the new quota, and what it sends is not wiped by the job's reset. Trialing
  * accounts send like active ones; cancelled, past-due and deleted accounts do not.
  */
 export async function lockAccountAllowance(db: CommonQueryMethods, userId: string): Promise<AccountAllowance> {
+  await resetEndedQuotaPeriods(db, utcDate(), userId);
   return db.one(sql.type(Account)`
     SELECT subscription_status IN ('active', 'trialing') AND deleted_at IS NULL AS sendable, subscription_status,
            monthly_email_limit, greatest(0, monthly_email_limit - monthly_emails_sent) AS remaining

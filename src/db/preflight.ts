@@ -2,6 +2,7 @@ import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import type { CampaignRef } from '../notify/notifier.ts';
 import type { Segment } from '../recipients/segment.ts';
+import { billingPeriodStartOn, quotaPeriodEndedBy, utcDate } from './quota.ts';
 import { segmentConditions } from './recipients.ts';
 
 /**
@@ -70,12 +71,24 @@ export async function countMissingFields(
   return new Map(rows.map((row) => [row.field, row.missing]));
 }
 
-const Quota = z.object({ monthly_email_limit: z.number(), monthly_emails_sent: z.number() });
+const Quota = z.object({
+  monthly_email_limit: z.number(),
+  /** Sent in the billing period of the send: 0 when that period has not been started yet. */
+  monthly_emails_sent: z.number(),
+  /** The start of the send's billing period when it is later than today's, else null. */
+  later_period_start: z.string().nullable(),
+});
 export type Quota = z.infer<typeof Quota>;
 
-export async function findQuota(db: CommonQueryMethods, userId: string): Promise<Quota> {
+/** The quota of the billing period a send at `sendAt` falls in, judged `now`. */
+export async function findQuota(db: CommonQueryMethods, userId: string, sendAt: Date, now: Date): Promise<Quota> {
+  const sendDay = utcDate(sendAt);
   return db.one(sql.type(Quota)`
-    SELECT monthly_email_limit, monthly_emails_sent FROM users WHERE id = ${userId}`);
+    SELECT monthly_email_limit,
+           CASE WHEN ${quotaPeriodEndedBy(sendDay)} THEN 0 ELSE monthly_emails_sent END AS monthly_emails_sent,
+           CASE WHEN ${billingPeriodStartOn(sendDay)} > ${billingPeriodStartOn(utcDate(now))}
+                THEN ${billingPeriodStartOn(sendDay)}::text END AS later_period_start
+      FROM users WHERE id = ${userId}`);
 }
 
 const Sample = z.object({

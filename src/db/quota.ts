@@ -1,19 +1,32 @@
-import { sql, type CommonQueryMethods } from 'slonik';
+import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
+
+/** The UTC date of `at` as SQL; without `at`, the database's today (the clock `scheduled_at <= now()` goes by). */
+export const utcDate = (at?: Date): FragmentSqlToken =>
+  at ? sql.fragment`${at.toISOString().slice(0, 10)}::date` : sql.fragment`(now() AT TIME ZONE 'UTC')::date`;
+
+/** The start of the billing period `day` falls in, for the users row in scope. */
+export const billingPeriodStartOn = (day: FragmentSqlToken) => sql.fragment`billing_period_start(billing_anchor, ${day})`;
+
+/**
+ * Whether the users row in scope still counts a billing period that ended by `day`: its new
+ * billing month, the one definition the quota job, the dispatcher's claim and pre-flight use.
+ */
+export const quotaPeriodEndedBy = (day: FragmentSqlToken) => sql.fragment`quota_period_start < ${billingPeriodStartOn(day)}`;
 
 const Reset = z.object({ id: z.string(), quota_period_start: z.string() });
 
 /**
- * Starts a new billing period for every account whose period ended by `day` (UTC date,
- * 'YYYY-MM-DD'): monthly_emails_sent back to 0. The WHERE is re-checked on the locked row,
- * so a second run in the same period, or a second process racing this one, resets nothing.
+ * Starts a new billing period for every account (or the one given) whose period ended by
+ * `day`: monthly_emails_sent back to 0. The WHERE is re-checked on the locked row, so a
+ * second run in the same period, or a second process racing this one, resets nothing.
  */
-export function resetEndedQuotaPeriods(db: CommonQueryMethods, day: string): Promise<readonly z.infer<typeof Reset>[]> {
+export function resetEndedQuotaPeriods(db: CommonQueryMethods, day: FragmentSqlToken, userId?: string): Promise<readonly z.infer<typeof Reset>[]> {
   return db.any(sql.type(Reset)`
     UPDATE users
-       SET monthly_emails_sent = 0, quota_warned_percent = 0,
-           quota_period_start = billing_period_start(billing_anchor, ${day}::date)
-     WHERE deleted_at IS NULL AND quota_period_start < billing_period_start(billing_anchor, ${day}::date)
+       SET monthly_emails_sent = 0, quota_warned_percent = 0, quota_period_start = ${billingPeriodStartOn(day)}
+     WHERE deleted_at IS NULL AND ${quotaPeriodEndedBy(day)}
+       ${userId ? sql.fragment`AND id = ${userId}` : sql.fragment``}
     RETURNING id, quota_period_start::text AS quota_period_start`);
 }
 

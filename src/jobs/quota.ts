@@ -1,4 +1,4 @@
-import { claimQuotaWarnings, releaseQuotaWarning, resetEndedQuotaPeriods, type QuotaWarning } from '../db/quota.ts';
+import { claimQuotaWarnings, releaseQuotaWarning, resetEndedQuotaPeriods, utcDate, type QuotaWarning } from '../db/quota.ts';
 import type { DatabasePool } from '../db/pool.ts';
 import type { Logger } from '../log.ts';
 import type { Notice, Notifier } from '../notify/notifier.ts';
@@ -6,7 +6,6 @@ import type { Job } from './scheduler.ts';
 
 export type QuotaDeps = { db: DatabasePool; notifier: Notifier; log: Logger; now: () => Date };
 
-const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 const count = (n: number) => n.toLocaleString('en-US');
 
 export function quotaWarningNotice(warning: QuotaWarning): Notice {
@@ -40,7 +39,7 @@ export async function warnAboutQuota(deps: Omit<QuotaDeps, 'now'>, userId?: stri
 
 /** Resets the quota of accounts whose billing month starts today (or started while Herald was down), then warns. */
 export async function runQuotaJob(deps: QuotaDeps): Promise<{ reset: number; warned: number }> {
-  const reset = await resetEndedQuotaPeriods(deps.db, utcDay(deps.now()));
+  const reset = await resetEndedQuotaPeriods(deps.db, utcDate(deps.now()));
   if (reset.length > 0) deps.log.info({ accounts: reset.length }, 'monthly quotas reset');
   return { reset: reset.length, warned: await warnAboutQuota(deps) };
 }

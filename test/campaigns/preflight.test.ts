@@ -1,5 +1,8 @@
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { preflightSummary } from '../../src/bot/views/campaign-preflight.ts';
+import { computePreflight } from '../../src/campaigns/preflight.ts';
+import { findCampaign } from '../../src/db/campaigns.ts';
 import { AUTHOR, setUpCampaignTeam, type CampaignTeam } from '../helpers/campaigns.ts';
 import { seedContacts, seedList, type ContactSeed } from '../helpers/delivery.ts';
 import { startTestHerald, type TestHerald } from '../helpers/herald-app.ts';
@@ -116,5 +119,39 @@ describe('the pre-flight card', () => {
       UPDATE users SET settings = settings || '{"postal_address": "Acme Ltd\\n1 Main St"}'::jsonb WHERE id = ${team.userId}`);
     const card = await preflightText('With address', {});
     expect(card).toContain('Postal address in the footer: Acme Ltd, 1 Main St');
+  });
+});
+
+describe('the pre-flight quota', () => {
+  // anchored on the 31st: June's billing month starts on the 30th; May's count is 5 of 40
+  const NOW = new Date('2025-06-20T12:00:00Z');
+  const quotaFor = async (name: string, scheduledAt: string | null, now = NOW) => {
+    const { id } = await team.draft(name, AUTHOR, { lists: [String(lists.a), String(lists.b)], body: BODY });
+    await herald.db.primary.query(sql.unsafe`
+      UPDATE campaigns SET scheduled_at = ${scheduledAt}::timestamptz WHERE user_id = ${team.userId} AND id = ${id}`);
+    const campaign = (await findCampaign(herald.db.primary, team.userId, id))!;
+    const preflight = await computePreflight(herald.db.primary, campaign, { unsubscribeMailto: false, now });
+    return { ...preflight.quota, text: preflightSummary(preflight) };
+  };
+
+  it('is that of the billing month the send time falls in', async () => {
+    const recipients = expected(() => true).recipients;
+    await herald.db.primary.query(sql.unsafe`
+      UPDATE users SET billing_anchor = '2025-01-31', quota_period_start = '2025-05-31' WHERE id = ${team.userId}`);
+    try {
+      expect(await quotaFor('Last day of May’s month', '2025-06-29T23:59:00Z'))
+        .toMatchObject({ used: QUOTA.used, remaining: QUOTA.limit - QUOTA.used, laterPeriodStart: null });
+      const next = await quotaFor('First day of June’s month', '2025-06-30T00:00:00Z');
+      expect(next).toMatchObject({ used: 0, remaining: QUOTA.limit, laterPeriodStart: '2025-06-30' });
+      expect(next.text).toContain(
+        `*Quota:* ${recipients} of ${QUOTA.limit} emails left in the billing month from 2025-06-30, when it is scheduled (limit ${QUOTA.limit}, 0 used)`);
+      // sent now, after June's month began and before the quota job started it
+      expect(await quotaFor('Send now in June’s month', null, new Date('2025-06-30T00:02:00Z')))
+        .toMatchObject({ used: 0, remaining: QUOTA.limit, laterPeriodStart: null });
+    } finally {
+      await herald.db.primary.query(sql.unsafe`
+        UPDATE users SET billing_anchor = (now() AT TIME ZONE 'UTC')::date, quota_period_start = (now() AT TIME ZONE 'UTC')::date
+         WHERE id = ${team.userId}`);
+    }
   });
 });

@@ -19,7 +19,8 @@ function audienceLines(preflight: Preflight): string[] {
 
 function quotaLine(preflight: Preflight): string {
   const { quota } = preflight;
-  const base = `*Quota:* ${count(preflight.recipients)} of ${count(quota.remaining)} emails left this month (limit ${count(quota.limit)}, ${count(quota.used)} used)`;
+  const period = quota.laterPeriodStart ? `in the billing month from ${quota.laterPeriodStart}, when it is scheduled` : 'this month';
+  const base = `*Quota:* ${count(preflight.recipients)} of ${count(quota.remaining)} emails left ${period} (limit ${count(quota.limit)}, ${count(quota.used)} used)`;
   if (quota.shortBy > 0) {
     return `${base}\n:warning: ${count(quota.shortBy)} over the quota: ${count(quota.remaining)} would be sent, then the campaign pauses.`;
   }

@@ -29,7 +29,7 @@ function campaign(overrides: Partial<Campaign> = {}): Campaign {
 function preflight(overrides: Partial<Preflight> = {}): Preflight {
   return {
     recipients: 1200, duplicates: 30, suppressed: { unsubscribed: 4, bounced: 2, complained: 1 },
-    quota: { limit: 1000, used: 100, remaining: 900, afterSend: 0, shortBy: 300 },
+    quota: { limit: 1000, used: 100, remaining: 900, afterSend: 0, shortBy: 300, laterPeriodStart: null },
     missingFields: [{ field: 'first_name', missing: 12 }], links: [{ url: 'https://acme.test/sale', text: 'Sale' }],
     unsubscribe: { inBody: false, footer: true, oneClickHeaders: true, mailto: false }, postalAddress: null, ...overrides,
   };
