@@ -2,17 +2,14 @@ import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
 /**
- * Counts a soft bounce; the contact becomes 'bounced' (suppressed) when it reaches `limit`.
- * Returns true when this bounce suppressed it.
+ * Suppresses (as 'bounced') a subscribed contact whose soft bounces reached `limit`. The
+ * stats trigger keeps the count (migrations/0079): one per message, back to 0 when mail is
+ * seen to arrive.
  */
-export async function recordSoftBounce(db: CommonQueryMethods, userId: string, contactId: bigint, limit: number): Promise<boolean> {
-  const row = await db.maybeOne(sql.type(z.object({ suppressed: z.boolean() }))`
-    UPDATE contacts
-       SET soft_bounce_count = soft_bounce_count + 1,
-           status = CASE WHEN status = 'subscribed' AND soft_bounce_count + 1 >= ${limit} THEN 'bounced' ELSE status END
-     WHERE user_id = ${userId} AND id = ${contactId}
-    RETURNING status = 'bounced' AND soft_bounce_count = ${limit} AS suppressed`);
-  return row?.suppressed ?? false;
+export async function suppressAfterSoftBounces(db: CommonQueryMethods, userId: string, contactId: bigint, limit: number): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE contacts SET status = 'bounced'
+     WHERE user_id = ${userId} AND id = ${contactId} AND status = 'subscribed' AND soft_bounce_count >= ${limit}`);
 }
 
 const SuppressedAddress = z.object({ email: z.string(), status: z.enum(['unsubscribed', 'bounced', 'complained']) });

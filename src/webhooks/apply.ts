@@ -2,7 +2,7 @@ import { insertEvents } from '../db/events.ts';
 import type { DatabasePool } from '../db/pool.ts';
 import { claimEvent } from '../db/processed-events.ts';
 import { findRecipientByMessageId } from '../db/recipients.ts';
-import { recordSoftBounce, suppressContact } from '../db/suppression.ts';
+import { suppressAfterSoftBounces, suppressContact } from '../db/suppression.ts';
 
 /** A provider's report about one message, whatever the provider's format. */
 export type ProviderEvent = {
@@ -28,8 +28,10 @@ export function normaliseMessageId(value: string): string {
 /**
  * Applies one report exactly once (the provider may deliver it several times): the key is
  * recorded in the same transaction as its effects. Hard bounces and complaints suppress the
- * contact; soft bounces do once `softBounceLimit` of them have arrived. A report for a
- * message Herald does not know is recorded as processed and otherwise ignored.
+ * contact; soft bounces do once `softBounceLimit` messages to it soft-bounced with no delivery
+ * reported, open or click since (the stats trigger counts each message once, however often
+ * it is reported). A report for a message Herald does not know is recorded as processed
+ * and otherwise ignored.
  */
 export async function applyProviderEvent(db: DatabasePool, source: string, event: ProviderEvent, softBounceLimit: number): Promise<Applied> {
   return db.transaction(async (tx) => {
@@ -47,7 +49,7 @@ export async function applyProviderEvent(db: DatabasePool, source: string, event
       const bounceType = event.bounceType ?? 'hard';
       await insertEvents(tx, [{ ...ids, type: 'bounced', bounceType, bounceReason: event.reason ?? null, at: event.at, metadata }]);
       if (bounceType === 'hard') await suppressContact(tx, ids.userId, ids.contactId, 'bounced');
-      else await recordSoftBounce(tx, ids.userId, ids.contactId, softBounceLimit);
+      else await suppressAfterSoftBounces(tx, ids.userId, ids.contactId, softBounceLimit);
     }
     return 'applied';
   });

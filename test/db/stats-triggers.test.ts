@@ -217,6 +217,52 @@ describe('campaign stats triggers', () => {
   });
 });
 
+describe('soft bounce count (contacts.soft_bounce_count)', () => {
+  it('counts a recipient\'s soft bounces once, and starts again from 0 on a human open or click or a delivery a provider reported', async () => {
+    const userId = await createAccount(db.primary);
+    const [contact] = await createContacts(db.primary, userId, 1);
+    const campaigns: bigint[] = [];
+    for (let i = 0; i < 6; i++) {
+      campaigns.push(await createCampaign(db.primary, userId));
+      await addRecipients(db.primary, userId, campaigns[i]!, [contact!]);
+    }
+    const event = (c: number, type: EventType, extra: { bounce?: 'hard' | 'soft'; metadata?: object } = {}): Row => ({
+      user_id: userId, campaign_id: String(campaigns[c]), contact_id: String(contact), event_type: type, bounce_type: extra.bounce ?? null,
+      metadata: JSON.stringify(extra.metadata ?? {}), created_at: new Date(Date.UTC(2026, 10, 2, 12, c)).toISOString(),
+    });
+    const row = () => db.primary.one(sql.type(z.object({ soft_bounce_count: z.number(), version: z.string() }))`
+      SELECT soft_bounce_count, xmin::text AS version FROM contacts WHERE user_id = ${userId} AND id = ${contact!}`);
+    const count = async () => (await row()).soft_bounce_count;
+    const soft = (c: number) => event(c, 'bounced', { bounce: 'soft' });
+    const fromProvider = { source: 'generic', provider_event_id: 'evt-1' };
+
+    // the same message reported three times, in one statement and in two more
+    await db.primary.query(insertEvents([soft(0), soft(0)]));
+    await db.primary.query(insertEvents([soft(0)]));
+    await db.primary.query(insertEvents([soft(0), event(0, 'bounced', { bounce: 'hard' })]));
+    expect(await count()).toBe(1);
+    await db.primary.query(insertEvents([soft(1), soft(2)]));
+    expect(await count()).toBe(3);
+    // no proof that mail arrives: a delivery on SMTP acceptance, a machine open
+    await db.primary.query(insertEvents([event(3, 'sent'), event(3, 'delivered')]));
+    await db.primary.query(insertEvents([event(3, 'opened', { metadata: { machine: true } })]));
+    expect(await count()).toBe(3);
+    await db.primary.query(insertEvents([event(3, 'opened')]));
+    expect(await count()).toBe(0);
+
+    await db.primary.query(insertEvents([soft(4)]));
+    await db.primary.query(insertEvents([event(4, 'delivered', { metadata: fromProvider })]));
+    expect(await count()).toBe(0);
+    await db.primary.query(insertEvents([soft(5)]));
+    await db.primary.query(insertEvents([event(5, 'clicked')]));
+    expect(await count()).toBe(0);
+    // an open with nothing to change (count 0, engaged within the hour) leaves the contact row alone
+    const before = await row();
+    await db.primary.query(insertEvents([event(5, 'opened')]));
+    expect(await row()).toEqual(before);
+  });
+});
+
 /** Applies the migrations numbered before `name`, as on an installation that has not upgraded yet. */
 async function migrateUpTo(url: string, name: string) {
   const count = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort().indexOf(`${name}.sql`);

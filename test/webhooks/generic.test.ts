@@ -82,14 +82,41 @@ describe('generic signed webhook', () => {
     expect(await contactOf('forged@example.org')).toMatchObject({ status: 'subscribed' });
   });
 
-  it('suppresses after the configured number of soft bounces (3)', async () => {
+  it('counts a soft bounce once per message, however often the provider reports it', async () => {
     const messageId = await messageIdOf('soft@example.org');
     const soft = (n: number) => JSON.stringify({ id: `evt-soft-${n}`, type: 'bounce', bounce_type: 'soft', message_id: messageId });
-    await post(soft(1));
-    await post(soft(2));
-    expect(await contactOf('soft@example.org')).toEqual({ status: 'subscribed', soft_bounce_count: 2 });
-    await post(soft(3));
-    expect(await contactOf('soft@example.org')).toEqual({ status: 'bounced', soft_bounce_count: 3 });
+    const bouncedBefore = (await campaignStats()).emails_bounced;
+    for (const n of [1, 2, 3, 4]) expect(await post(soft(n))).toEqual({ status: 200, json: { results: ['applied'] } });
+    expect(await contactOf('soft@example.org')).toEqual({ status: 'subscribed', soft_bounce_count: 1 });
+    expect(await campaignStats()).toMatchObject({ emails_bounced: bouncedBefore + 1 });
+  });
+
+  it('suppresses after soft bounces of 3 messages with no delivery between; a reported delivery starts the count again', async () => {
+    const [contactId] = await seedContacts(db.primary, ref.userId, [{ email: 'flaky@example.org' }]) as [bigint];
+    const listId = await seedList(db.primary, ref.userId, [contactId]);
+    /** A campaign sent to flaky@example.org alone: the Message-ID it got. */
+    const sendOne = async () => {
+      const campaign = await seedCampaign(db.primary, ref.userId, { listIds: [listId] });
+      expect(await harness.sendUntilSettled(campaign)).toBe('sent');
+      return db.primary.oneFirst(sql.type(z.object({ message_id: z.string() }))`
+        SELECT message_id FROM campaign_recipients WHERE user_id = ${ref.userId} AND campaign_id = ${campaign.campaignId}`);
+    };
+    let seq = 0;
+    const report = async (type: 'bounce' | 'delivery', messageId: string) =>
+      post(JSON.stringify({ id: `evt-flaky-${++seq}`, type, bounce_type: 'soft', message_id: messageId }));
+
+    await report('bounce', await sendOne());
+    await report('bounce', await sendOne());
+    expect(await contactOf('flaky@example.org')).toEqual({ status: 'subscribed', soft_bounce_count: 2 });
+    await report('delivery', await sendOne());
+    expect(await contactOf('flaky@example.org')).toEqual({ status: 'subscribed', soft_bounce_count: 0 });
+
+    for (const expected of [1, 2]) {
+      await report('bounce', await sendOne());
+      expect(await contactOf('flaky@example.org')).toEqual({ status: 'subscribed', soft_bounce_count: expected });
+    }
+    await report('bounce', await sendOne());
+    expect(await contactOf('flaky@example.org')).toEqual({ status: 'bounced', soft_bounce_count: 3 });
   });
 
   it('marks a complaint and counts a reported delivery, in a batch of events', async () => {
