@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-/** The parts of manifest.yml the sandbox offers in its page: slash commands and shortcuts. */
+/** The parts of manifest.yml the sandbox follows: slash commands, shortcuts, bot events, the Messages tab. */
 export type SlashCommand = { command: string; shouldEscape: boolean };
 
 export type AppFeatures = {
@@ -13,12 +13,15 @@ export type AppFeatures = {
   messageShortcuts: ReadonlyArray<{ callback_id: string; name: string }>;
   /** Events API events the app subscribes to; only these are delivered, as in Slack. */
   botEvents: readonly string[];
+  /** messages_tab_read_only_enabled: nobody can write in the app's DM (its Messages tab). */
+  messagesTabReadOnly: boolean;
 };
 
 const Manifest = z.object({
   settings: z.object({ event_subscriptions: z.object({ bot_events: z.array(z.string()).optional() }).optional() }).optional(),
   features: z
     .object({
+      app_home: z.object({ messages_tab_read_only_enabled: z.boolean().optional() }).optional(),
       slash_commands: z.array(z.object({ command: z.string(), should_escape: z.boolean().optional() })).optional(),
       shortcuts: z.array(z.object({ name: z.string(), type: z.enum(['global', 'message']), callback_id: z.string() })).optional(),
     })
@@ -32,6 +35,7 @@ const DEFAULT_FEATURES: AppFeatures = {
   globalShortcuts: [],
   messageShortcuts: [],
   botEvents: ['app_home_opened', 'file_shared'],
+  messagesTabReadOnly: false,
 };
 
 /** Reads the app manifest; without one (or with one the sandbox cannot read) just /herald. */
@@ -52,5 +56,6 @@ export async function loadAppFeatures(path = MANIFEST_PATH): Promise<AppFeatures
     globalShortcuts: shortcuts.filter((s) => s.type === 'global'),
     messageShortcuts: shortcuts.filter((s) => s.type === 'message'),
     botEvents: parsed.data.settings?.event_subscriptions?.bot_events ?? [],
+    messagesTabReadOnly: features.app_home?.messages_tab_read_only_enabled === true,
   };
 }

@@ -9,9 +9,9 @@ import { startTestHerald, type TestHerald } from '../helpers/herald-app.ts';
 const ROOT = join(import.meta.dirname, '../..');
 
 type Manifest = {
-  display_information: { name: string };
+  display_information: { name: string; long_description: string };
   features: {
-    app_home: { home_tab_enabled: boolean };
+    app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean; messages_tab_read_only_enabled: boolean };
     bot_user: { display_name: string };
     shortcuts: Array<{ name: string; type: string; callback_id: string; description: string }>;
     slash_commands: Array<{ command: string; url: string; description: string; should_escape: boolean }>;
@@ -77,6 +77,16 @@ describe('manifest.yml', () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(new URL(manifest.settings.interactivity.request_url).pathname).toBe('/slack/events');
     expect(manifest.features.app_home.home_tab_enabled).toBe(herald.web.listeners.events.includes('app_home_opened'));
+  });
+
+  it('keeps the Messages tab read-only while no listener answers messages, and says so in the About text', () => {
+    const answersMessages = herald.web.listeners.events.some((event) => event === 'message' || event.startsWith('message.'));
+    expect(answersMessages).toBe(false);
+    expect(manifest.features.app_home.messages_tab_enabled).toBe(true); // Herald's private notices land there
+    expect(manifest.features.app_home.messages_tab_read_only_enabled).toBe(true);
+    expect(manifest.display_information.long_description).toContain('/herald help');
+    expect(manifest.display_information.long_description).toContain('Messages tab is read-only');
+    expect(manifest.display_information.long_description.length).toBeLessThanOrEqual(4000);
   });
 
   it('sends the options requests of the list and template selects to the events URL', () => {

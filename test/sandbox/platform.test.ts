@@ -321,6 +321,22 @@ describe('the browser endpoints', () => {
     expect(form.status).toBe(400);
   });
 
+  it("follow manifest.yml's read-only Messages tab: nothing can be written in the app's DM", async () => {
+    const page = await (await fetch(`${sb.base}/sandbox`)).text();
+    expect(page).toContain('data-messages-tab-read-only="true"');
+    expect(page).toContain('Sending messages to this app has been turned off.');
+    const before = await channelTimeline(sb.db.primary, 'D0ANN', ANN);
+    for (const text of ['hello?', '/herald help']) {
+      const typed = await sb.page('/sandbox/message', { member: ANN, channel: 'D0ANN', text });
+      expect(typed).toEqual({ status: 400, json: { ok: false, notice: 'Sending messages to this app has been turned off.' } });
+    }
+    const dropped = await fetch(`${sb.base}/sandbox/drop`, { method: 'POST', body: 'email\n',
+      headers: { 'content-type': 'application/octet-stream', 'x-sandbox-member': ANN, 'x-sandbox-channel': 'D0ANN', 'x-sandbox-filename': 'a.csv' } });
+    expect(dropped.status).toBe(400);
+    expect(await channelTimeline(sb.db.primary, 'D0ANN', ANN)).toEqual(before);
+    expect((await typeCommand('text')).status).toBe(200); // channels are writable as before
+  });
+
   it("do not show one member's DM with the app to another", async () => {
     const peek = await sb.page('/sandbox/message', { member: ANN, channel: 'D0BEN', text: 'hello' });
     expect(peek.status).toBe(400);

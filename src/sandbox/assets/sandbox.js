@@ -98,7 +98,11 @@
     const showHome = ui.home && ui.homeTab === 'home';
     $('#home').hidden = !showHome;
     $('#timeline').hidden = showHome;
-    $('#composer').hidden = showHome;
+    // a read-only Messages tab has no message box, for messages, commands, files or thread replies
+    const readOnly = ui.home && workspace.dataset.messagesTabReadOnly === 'true';
+    $('#composer').hidden = showHome || readOnly;
+    $('#messages-tab-off').hidden = showHome || !readOnly;
+    $('#thread-composer').hidden = readOnly;
     if (showHome) $('#home').innerHTML = state.home || '';
     replaceScrolled($('#timeline'), state.timeline);
     $('#thread').hidden = !ui.thread;

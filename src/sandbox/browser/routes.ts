@@ -16,7 +16,7 @@ import { clickElement, closeView, submitView } from '../platform/interactions.ts
 import { slackbotNotice } from '../platform/notices.ts';
 import { loadOptions, type OptionsOutcome } from '../platform/options.ts';
 import { RawState, RawValue } from '../platform/view-state.ts';
-import { renderPage } from '../render/page.ts';
+import { MESSAGES_TAB_OFF, renderPage } from '../render/page.ts';
 import { fileTypeOf } from '../web-api/files.ts';
 import { sendFile } from '../web-api/file-routes.ts';
 import { DEFAULT_CHANNEL } from '../workspace.ts';
@@ -102,9 +102,16 @@ const ShortcutBody = z.object({ member: MemberId, callbackId: z.string().min(1).
 
 const COMMAND = /^(\/\S+)\s*([\s\S]*)$/;
 
+/** A channel the member may write in: with a read-only Messages tab, not the app's DM (no messages, commands or files). */
+async function writableChannel(ctx: SandboxContext, features: AppFeatures, member: SandboxMember, id: string): Promise<SandboxChannel> {
+  const channel = await visibleChannel(ctx, member, id);
+  if (channel.im_member !== null && features.messagesTabReadOnly) throw new BadRequest(MESSAGES_TAB_OFF);
+  return channel;
+}
+
 async function typeMessage(ctx: SandboxContext, features: AppFeatures, body: z.infer<typeof MessageBody>): Promise<Outcome> {
   const member = await human(ctx, body.member);
-  const channel = await visibleChannel(ctx, member, body.channel);
+  const channel = await writableChannel(ctx, features, member, body.channel);
   const command = COMMAND.exec(body.text);
   if (!command) {
     await post(ctx, { channelId: channel.id, threadTs: body.thread, authorId: member.id, text: body.text });
@@ -133,7 +140,7 @@ async function shortcut(ctx: SandboxContext, body: z.infer<typeof ShortcutBody>)
 async function dropFile(ctx: SandboxContext, features: AppFeatures, req: RouteRequest): Promise<Outcome> {
   const header = (name: string) => String(req.headers[name] ?? '');
   const member = await human(ctx, header('x-sandbox-member'));
-  const channel = await visibleChannel(ctx, member, header('x-sandbox-channel'));
+  const channel = await writableChannel(ctx, features, member, header('x-sandbox-channel'));
   const name = decodeURIComponent(header('x-sandbox-filename')).replace(/[/\\]/g, '_').slice(0, 255);
   if (name === '') throw new BadRequest('file name missing');
   const content = await readBody(req, UPLOAD_LIMIT);

@@ -25,6 +25,9 @@ ${content}
 </html>`;
 }
 
+/** What Slack's client shows instead of a message box in a read-only Messages tab. */
+export const MESSAGES_TAB_OFF = 'Sending messages to this app has been turned off.';
+
 /** The sandbox page: workspace sidebar, channel, thread pane, composer; app.js fills in the live parts. */
 export function renderPage(model: PageModel): Html {
   const people = model.members.filter((m) => !m.is_bot);
@@ -36,7 +39,7 @@ export function renderPage(model: PageModel): Html {
   </label>
   <a class="outbox-link" href="/sandbox/outbox" target="_blank">Outbox</a>
 </header>
-<div class="workspace" data-default-channel="${model.defaultChannel}">
+<div class="workspace" data-default-channel="${model.defaultChannel}" data-messages-tab-read-only="${String(model.features.messagesTabReadOnly)}">
   <nav class="sidebar" aria-label="Channels">
     <h3>Channels</h3>
     <ul>${channels.map((c) => html`<li><a href="#${c.id}" data-channel-link="${c.id}"># ${c.name}</a></li>`)}</ul>
@@ -55,6 +58,7 @@ export function renderPage(model: PageModel): Html {
       ${model.features.globalShortcuts.length > 0 ? html`<select id="shortcuts" aria-label="Shortcuts"><option value="">⚡</option>${model.features.globalShortcuts.map((s) => html`<option value="${s.callback_id}">${s.name}</option>`)}</select>` : ''}
       <button type="submit">Send</button>
     </form>
+    <p id="messages-tab-off" class="composer-off" hidden>${MESSAGES_TAB_OFF}</p>
     <div id="toast" class="toast" role="status" hidden></div>
   </main>
   <aside id="thread" class="thread" hidden>

@@ -78,8 +78,16 @@ describe('the sandbox without Slack credentials', () => {
     const home = page.locator('#home .home');
     await home.waitFor();
     expect(await home.innerText()).toMatch(/You are admin of this workspace’s account\.\s+1 lists/);
+    // manifest.yml makes the Messages tab read-only: Slack shows a note where the message box would be
+    await page.locator('[data-tab="messages"]').click();
+    await page.locator('#messages-tab-off').waitFor({ state: 'visible' });
+    expect(await page.locator('#messages-tab-off').innerText()).toBe('Sending messages to this app has been turned off.');
+    expect(await page.locator('#composer').isVisible()).toBe(false);
+    await page.locator('[data-tab="home"]').click();
     await page.locator('[data-channel-link="C0MARKETING"]').click();
     await page.locator('#timeline').waitFor({ state: 'visible' });
+    await page.locator('#composer').waitFor({ state: 'visible' });
+    expect(await page.locator('#messages-tab-off').isVisible()).toBe(false);
   });
 
   it('shares a file dropped on the channel, and runs message shortcuts on its message', async () => {
