@@ -54,6 +54,16 @@ describe('the fake Slack Web API (test harness) rejects what Slack rejects', () 
     expect(() => assertValidOptionsResponse({ option_groups: [{ label: { type: 'plain_text', text: 'G' }, options: [option('1')] }] })).not.toThrow();
   });
 
+  it('conversations.open: the app\'s DM with a member (the same each time), a group DM, and Slack\'s errors', async () => {
+    expect((await client.conversations.open({ users: 'U1' })).channel?.id).toBe('D1');
+    expect((await client.conversations.open({ users: 'U1' })).channel?.id).toBe('D1');
+    expect((await client.conversations.open({ users: 'U2,U1' })).channel?.id).toBe('G12');
+    expect(await errorOf(client.conversations.open({ users: '' }))).toBe('users_list_not_supplied');
+    expect(await errorOf(client.conversations.open({ users: 'C1' }))).toBe('user_not_found');
+    expect(await errorOf(client.conversations.open({ users: 'UBOT' }))).toBe('cannot_dm_bot');
+    expect(await errorOf(client.conversations.open({ users: Array.from({ length: 9 }, (_, i) => `U${i}`).join(',') }))).toBe('too_many_users');
+  });
+
   it('serves files only with a bot token and runs the files.uploadV2 sequence', async () => {
     slack.addFile({ id: 'FSECRET1', name: 'a.csv', content: Buffer.from('email\n'), user: 'U1' });
     const info = await client.files.info({ file: 'FSECRET1' });

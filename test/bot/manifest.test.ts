@@ -27,7 +27,7 @@ type Manifest = {
 const METHOD_SCOPES: Record<string, string | null> = {
   'chat.postMessage': 'chat:write', 'chat.postEphemeral': 'chat:write', 'chat.update': 'chat:write', 'chat.delete': 'chat:write',
   'views.open': null, 'views.update': null, 'views.push': null, 'views.publish': null,
-  'files.info': 'files:read', 'files.uploadV2': 'files:write', 'conversations.join': 'channels:join',
+  'files.info': 'files:read', 'files.uploadV2': 'files:write', 'conversations.join': 'channels:join', 'conversations.open': 'im:write',
   'users.info': 'users:read',
 };
 const EVENT_SCOPES: Record<string, string | null> = { app_home_opened: null, file_shared: 'files:read' };

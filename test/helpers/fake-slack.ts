@@ -186,6 +186,17 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
         reject(outside.get(String(args.channel)) === 'private', 'channel_not_found');
         outside.delete(String(args.channel));
         return { ok: true, channel: { id: args.channel } };
+      case 'conversations.open': {
+        // the app's DM with one member (D…), or a group DM with 2–8 people (G…): the same id on every call
+        reject(args.channel !== undefined, 'invalid_arguments'); // resuming by channel id: Herald never does
+        const people = String(args.users ?? '').split(',').map((user) => user.trim()).filter(Boolean);
+        reject(people.length === 0, 'users_list_not_supplied');
+        reject(people.length > 8, 'too_many_users');
+        reject(people.some((user) => !/^[UW][A-Z0-9]+$/.test(user)), 'user_not_found');
+        reject(people.includes('UBOT'), 'cannot_dm_bot');
+        const id = people.length === 1 ? `D${people[0]!.slice(1)}` : `G${[...people].sort().map((user) => user.slice(1)).join('')}`;
+        return { ok: true, channel: { id } };
+      }
       case 'files.info': {
         const file = files.get(String(args.file));
         reject(!file, 'file_not_found');

@@ -89,12 +89,17 @@ describe('list, show, preview, delete', () => {
     expect((await herald.command('template show Welcome', B)).text).toContain('There is no template called “Welcome”');
   });
 
-  it('previews for a real contact: text in Slack, escaped HTML as a file', async () => {
+  it('previews for a real contact: text only to the member, escaped HTML as a file in their DM with Herald, nothing in the channel', async () => {
     const preview = await herald.command('template preview Welcome eve@example.com', A);
-    expect(preview.text).toContain('Preview of *Welcome* for eve@example.com');
+    expect(preview.responses).toEqual([expect.objectContaining({ response_type: 'ephemeral' })]);
+    expect(preview.text).toContain('Preview of *Welcome* for eve@example.com — the HTML version is in your DM with Herald');
     expect(preview.text).toContain('*Subject:* Hi &lt;b&gt;Eve&lt;/b&gt;');
+    const opened = preview.calls.find((c) => c.method === 'conversations.open');
+    expect(opened?.args.users).toBe('UTPL');
     const upload = preview.calls.find((c) => c.method === 'files.completeUploadExternal');
-    expect(upload?.args.channel_id).toBe('CTPL');
+    expect(upload?.args.channel_id).toBe('DTPL');
+    expect(JSON.parse(String(upload?.args.files))).toEqual([expect.objectContaining({ title: 'Preview of Welcome for eve@example.com' })]);
+    expect(preview.calls.filter((c) => JSON.stringify(c.args).includes('CTPL'))).toEqual([]);
     const html = herald.slack.uploads.at(-1)!.bytes.toString();
     expect(html).toContain('&lt;B&gt;EVE&lt;/B&gt; at &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co');
     expect(html).not.toContain('<script>');
@@ -103,6 +108,7 @@ describe('list, show, preview, delete', () => {
   it('previews with a sample contact and names a missing one', async () => {
     const sample = await herald.command('template preview Welcome', A);
     expect(sample.text).toContain('for sam@example.com');
+    expect(sample.calls.find((c) => c.method === 'files.completeUploadExternal')?.args.channel_id).toBe('DTPL');
     expect(herald.slack.uploads.at(-1)!.bytes.toString()).toContain('SAM at [city]');
     const missing = await herald.command('template preview Welcome nobody@example.com', A);
     expect(missing.text).toContain('There is no contact “nobody@example.com” in this account to preview with.');

@@ -77,7 +77,7 @@ export function templatePreviewMessage(template: Template, preview: Personalised
   return {
     text: `Preview of ${template.name} for ${preview.contact}`,
     blocks: [
-      section(`Preview of *${escapeMrkdwn(template.name)}* for ${escapeMrkdwn(preview.contact)} — the HTML version is attached.`),
+      section(`Preview of *${escapeMrkdwn(template.name)}* for ${escapeMrkdwn(preview.contact)} — the HTML version is in your DM with Herald (its Messages tab).`),
       section(`*Subject:* ${escapeMrkdwn(preview.subject)}`),
       section(code(preview.text, 2900)),
     ],

@@ -57,19 +57,22 @@ export const templateCommands: SubcommandGroup = {
     },
     'template preview': {
       usage: '/herald template preview <template> [contact email]',
-      description: 'Render a template for a contact (or a sample one): text here, HTML as a file.',
+      description: 'Render a template for a contact (or a sample one): text here, HTML as a file in your DM with Herald.',
       async run(ctx) {
         const [name, email] = ctx.args;
         if (!name || ctx.args.length > 2) throw ctx.usageError('Name the template; put names with spaces in quotes.');
         const db = ctx.services.db.primary;
         const template = await requireTemplate(db, ctx.actor, name);
         const preview = await previewTemplate(db, ctx.actor, template, email);
-        const { text, blocks } = templatePreviewMessage(template, preview);
-        await ctx.reply(text, blocks);
+        // a contact's personalised email is for the member who asked, never the channel
+        const dm = await ctx.client.conversations.open({ users: ctx.command.user_id });
+        if (!dm.channel?.id) throw new Error('conversations.open answered without a channel');
         await ctx.client.files.uploadV2({
-          channel_id: ctx.command.channel_id, filename: `${template.name.replace(/[^\w.-]+/g, '-')}-preview.html`,
+          channel_id: dm.channel.id, filename: `${template.name.replace(/[^\w.-]+/g, '-')}-preview.html`,
           title: `Preview of ${template.name} for ${preview.contact}`, file: Buffer.from(preview.html),
         });
+        const { text, blocks } = templatePreviewMessage(template, preview);
+        await ctx.reply(text, blocks);
       },
     },
   },
