@@ -2,8 +2,8 @@ import { sql } from 'slonik';
 import type { Actor } from '../accounts/actor.ts';
 import { requireRole } from '../accounts/roles.ts';
 import {
-  contentAuthors,
   holdOverdueCampaigns,
+  isCampaignAuthor,
   lastPauseAction,
   transitionCampaign,
   type AuditEntry,
@@ -11,6 +11,7 @@ import {
   type CampaignStatus,
   type HeldCampaign,
   type Transition,
+  writtenBy,
 } from '../db/campaigns.ts';
 import type { DatabasePool } from '../db/pool.ts';
 import { CANCELLED_REASON, skipPending } from '../db/recipients.ts';
@@ -92,8 +93,7 @@ export async function approveCampaign(db: DatabasePool, actor: Actor, campaignId
     from: ['pending_approval'],
     to: 'approved',
     set: sql.fragment`, approved_hash = ${seenHash}, approved_by = ${actor.memberId}, approved_at = now()`,
-    when: sql.fragment`AND campaign_content_hash(c) = ${seenHash}
-                       AND c.created_by IS DISTINCT FROM ${actor.memberId} AND c.edited_by IS DISTINCT FROM ${actor.memberId}`,
+    when: sql.fragment`AND campaign_content_hash(c) = ${seenHash} AND NOT ${writtenBy(actor.memberId)}`,
     payload: comment ? { comment } : {},
   }, (now) => whyNotApproved(now, seenHash, actor.memberId));
 }
@@ -101,7 +101,7 @@ export async function approveCampaign(db: DatabasePool, actor: Actor, campaignId
 /** Approvers and admins who wrote none of it: not its creator, nor anyone whose edit changed its content. */
 async function requireMayApprove(db: DatabasePool, actor: Actor, campaign: Campaign): Promise<void> {
   requireRole(actor, 'approver', 'approve campaigns');
-  if (isAuthor(campaign, actor.memberId) || (await contentAuthors(db, actor.userId, campaign.id)).includes(actor.memberId)) {
+  if (await isCampaignAuthor(db, actor.userId, campaign.id, actor.memberId)) {
     throw new UserError(ownCampaign(campaign));
   }
 }

@@ -151,16 +151,23 @@ export async function markContentEditor(db: CommonQueryMethods, userId: string, 
 }
 
 /**
- * Everyone who wrote part of a campaign's content: its creator and each member whose edit
- * changed the content hash (the audit log records the hash after every step).
+ * Whether `memberId` wrote part of campaign `c`'s content: its creator, its last editor, or a
+ * member whose edit changed the content hash (the audit log records the hash after every
+ * step). The four-eyes rule: such a member may not approve it. The one definition, for the
+ * approval itself and for the App Home's sections.
  */
-export async function contentAuthors(db: CommonQueryMethods, userId: string, campaignId: bigint): Promise<readonly string[]> {
-  return db.anyFirst(sql.type(z.object({ actor: z.string() }))`
-    SELECT DISTINCT actor FROM (
-      SELECT actor, action, content_hash, lag(content_hash) OVER (ORDER BY created_at, id) AS hash_before
-        FROM audit_log WHERE user_id = ${userId} AND entity_type = 'campaign' AND entity_id = ${campaignId}
-    ) step
-     WHERE action = 'create' OR (action IN ('edit', 'edit_reset') AND content_hash IS DISTINCT FROM hash_before)`);
+export const writtenBy = (memberId: string) => sql.fragment`
+  (c.created_by IS NOT DISTINCT FROM ${memberId} OR c.edited_by IS NOT DISTINCT FROM ${memberId}
+   OR EXISTS (SELECT 1 FROM (SELECT actor, action, content_hash, lag(content_hash) OVER (ORDER BY created_at, id) AS hash_before
+                               FROM audit_log
+                              WHERE user_id = c.user_id AND entity_type = 'campaign' AND entity_id = c.id) step
+               WHERE step.actor = ${memberId}
+                 AND (step.action = 'create' OR (step.action IN ('edit', 'edit_reset') AND step.content_hash IS DISTINCT FROM step.hash_before))))`;
+
+/** Whether `memberId` wrote part of the campaign (writtenBy). */
+export async function isCampaignAuthor(db: CommonQueryMethods, userId: string, campaignId: bigint, memberId: string): Promise<boolean> {
+  return db.oneFirst(sql.type(z.object({ written: z.boolean() }))`
+    SELECT ${writtenBy(memberId)} AS written FROM campaigns c WHERE c.user_id = ${userId} AND c.id = ${campaignId}`);
 }
 
 export async function campaignContentHash(db: CommonQueryMethods, userId: string, campaignId: bigint): Promise<string> {
@@ -227,12 +234,19 @@ export async function lockRecentTestEmails(db: CommonQueryMethods, userId: strin
      WHERE user_id = ${userId} AND action = ${TEST_SEND_ACTION} AND actor = ${memberId} AND created_at > now() - interval '1 hour'`);
 }
 
-/** What last paused the campaign ('pause', 'auto_pause', 'hold_overdue'), or null when nothing did. */
+/**
+ * What last paused campaign `c` ('pause', 'auto_pause', 'hold_overdue', 'pause_sending'), who
+ * (a member's Slack id, or Herald's own actor) and the reason Herald gave: one row, none when nothing did.
+ */
+export const lastPauseOf = sql.fragment`
+  SELECT action, actor, payload ->> 'reason' AS reason FROM audit_log
+   WHERE user_id = c.user_id AND entity_type = 'campaign' AND entity_id = c.id AND to_status = 'paused'
+   ORDER BY created_at DESC, id DESC LIMIT 1`;
+
+/** What last paused the campaign, or null when nothing did. */
 export async function lastPauseAction(db: CommonQueryMethods, userId: string, campaignId: bigint): Promise<string | null> {
   return db.maybeOneFirst(sql.type(z.object({ action: z.string() }))`
-    SELECT action FROM audit_log
-     WHERE user_id = ${userId} AND entity_type = 'campaign' AND entity_id = ${campaignId} AND to_status = 'paused'
-     ORDER BY created_at DESC, id DESC LIMIT 1`);
+    SELECT pause.action FROM campaigns c, LATERAL (${lastPauseOf}) pause WHERE c.user_id = ${userId} AND c.id = ${campaignId}`);
 }
 
 /** Assignments that forget an approval (with a transition back to draft). */

@@ -5,7 +5,7 @@ import { homeCampaigns, type HomeCampaign, type HomePages, type HomeSection } fr
 import { accountQuota, type Quota } from '../db/reports.ts';
 
 export const HOME_PAGE_SIZE = 8;
-export const FIRST_PAGES: HomePages = { drafts: 0, approvals: 0, scheduled: 0, sent: 0 };
+export const FIRST_PAGES: HomePages = { attention: 0, drafts: 0, requests: 0, approvals: 0, scheduled: 0, sent: 0 };
 
 export type HomeSectionPage = { items: readonly HomeCampaign[]; total: number; page: number };
 export type CampaignHome = {
@@ -26,6 +26,9 @@ export async function campaignHome(db: CommonQueryMethods, actor: Actor, pages: 
     const items = rows.filter((row) => row.section === section);
     return { items, total: items[0]?.section_total ?? 0, page: pages[section] };
   };
-  const sections = { drafts: pageOf('drafts'), approvals: pageOf('approvals'), scheduled: pageOf('scheduled'), sent: pageOf('sent') };
+  const sections = {
+    attention: pageOf('attention'), drafts: pageOf('drafts'), requests: pageOf('requests'),
+    approvals: pageOf('approvals'), scheduled: pageOf('scheduled'), sent: pageOf('sent'),
+  };
   return { canApprove, pageSize: HOME_PAGE_SIZE, sections, quota };
 }

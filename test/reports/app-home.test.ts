@@ -15,7 +15,7 @@ async function seedCampaigns() {
   await herald.db.primary.query(sql.unsafe`
     INSERT INTO campaigns (user_id, name, subject, status, created_by, scheduled_at, sent_at, emails_sent, emails_delivered, emails_opened)
     SELECT ${userId}, format('%s %s', s.status, n), 'Hi', s.status, s.author,
-           CASE WHEN s.status = 'scheduled' THEN now() + make_interval(hours => n) END,
+           CASE WHEN s.status = 'scheduled' THEN now() + make_interval(days => 2, hours => n) END,
            CASE WHEN s.status = 'sent' THEN now() - make_interval(hours => n) END,
            CASE WHEN s.status = 'sent' THEN 100 ELSE 0 END,
            CASE WHEN s.status = 'sent' THEN 100 ELSE 0 END,
@@ -44,7 +44,7 @@ describe('App Home with 500 campaigns', () => {
     const text = homeText('UADMIN');
     expect(text).toContain('*Your drafts* (200)');
     expect(text).toContain('*Awaiting your approval* (100)');
-    expect(text).toContain('*Scheduled* (100)');
+    expect(text).toContain('*Scheduled later* (100)');
     expect(text).toContain('*Recently sent* (100)');
     expect(text).toContain('More (192) →');
     expect(text).toContain('*sent 1* — 100 sent · 1.0 % opened'); // newest first, with its rates
@@ -69,7 +69,7 @@ describe('App Home with 500 campaigns', () => {
     const text = homeText('UEDITOR');
     expect(text).not.toContain('Awaiting your approval');
     expect(text).not.toContain('Your drafts* (');
-    expect(text).toContain('*Scheduled* (100)');
+    expect(text).toContain('*Scheduled later* (100)');
   });
 
   it('is re-published for the members who opened it when a campaign changes, and for nobody else', async () => {
@@ -77,13 +77,13 @@ describe('App Home with 500 campaigns', () => {
     const card = await herald.web.app.client.chat.postMessage({ channel: 'CCAMPAIGNS', text: 'card' });
     const campaignId = await herald.db.primary.oneFirst(sql.type(z.object({ id: z.bigint() }))`
       INSERT INTO campaigns (user_id, name, subject, status, created_by, scheduled_at, slack_channel_id, slack_message_ts)
-      VALUES (${userId}, 'Brand new', 'Hi', 'scheduled', 'UADMIN', now() + interval '1 day', 'CCAMPAIGNS', ${card.ts!})
+      VALUES (${userId}, 'Brand new', 'Hi', 'scheduled', 'UADMIN', now() + interval '3 days', 'CCAMPAIGNS', ${card.ts!})
       RETURNING id`);
     const publishesBefore = herald.slack.callsTo('views.publish').length;
     await herald.notifier.refreshCampaignCard({ userId, campaignId });
     const published = herald.slack.callsTo('views.publish').slice(publishesBefore).map((c) => c.args.user_id).sort();
     expect(published).toEqual(['UADMIN', 'UEDITOR']);
-    expect(homeText('UADMIN')).toContain('*Scheduled* (101)');
+    expect(homeText('UADMIN')).toContain('*Scheduled later* (101)');
     expect(herald.slack.rejections).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { stopSending } from '../../src/delivery/transitions.ts';
 import { CARD_REFRESH_DAYS } from '../../src/jobs/card-refresh.ts';
 import type { CampaignRef } from '../../src/notify/notifier.ts';
 import { buildDigest } from '../../src/reports/digests.ts';
+import { FIRST_PAGES } from '../../src/reports/home.ts';
 import { accountOverview } from '../../src/reports/stats.ts';
 import { recordEvents } from '../helpers/campaign-events.ts';
 import { openTestDatabase } from '../helpers/db.ts';
@@ -57,7 +58,7 @@ async function whereItShows(ref: CampaignRef, digestAt: Date) {
     timezone: 'UTC', created_by: 'UADMIN', next_run_at: digestAt, last_run_at: null, last_list_counts: {},
   };
   const { digest } = await buildDigest(db.read, subscription, digestAt);
-  const home = await homeCampaigns(db.read, { userId: ref.userId, memberId: 'UADMIN', canApprove: true }, { drafts: 0, approvals: 0, scheduled: 0, sent: 0 }, 10);
+  const home = await homeCampaigns(db.read, { userId: ref.userId, memberId: 'UADMIN', canApprove: true }, FIRST_PAGES, 10);
   return {
     overview: overview.campaigns.map((c) => c.id),
     digest: digest.campaigns.map((c) => c.id),

@@ -106,19 +106,53 @@ describe('resend modal and App Home', () => {
     assertValidView(resendModal({ campaignId: 1n, name: `${hostile}${long(240)}`, nonOpeners: 123_456, channel: 'C1' }));
   });
 
+  // every kind of line the "In progress / needs attention" section has, at their longest
+  const attention: ReadonlyArray<Partial<HomeCampaign>> = [
+    { status: 'paused', held_at: new Date() },
+    { status: 'paused', paused_by_action: 'auto_pause', paused_by: 'herald:auto-pause' },
+    { status: 'paused', paused_by_action: 'pause_sending', pause_reason: `${hostile}${long(300)}` },
+    { status: 'paused', paused_by_action: 'pause', paused_by: 'U0123456789ABCDEFGH' },
+    { status: 'approved', approved_by: 'U0123456789ABCDEFGH' },
+    { status: 'sending' },
+    { status: 'scheduled' },
+    { status: 'paused' },
+  ];
+  const item = (section: HomeCampaign['section'], i: number): HomeCampaign => ({
+    section, id: BigInt(i), name: `${hostile}${long(240)}${i}`, status: 'sent', scheduled_at: new Date(), sent_at: new Date(),
+    emails_sent: 1_000_000, recipients_total: 9_999_999, open_rate: 40, click_rate: 9, bounce_rate: 1, approved_by: null, held_at: null,
+    paused_by_action: null, paused_by: null, pause_reason: null, section_total: 10_000,
+    ...(section === 'attention' ? attention[i] : {}),
+  });
+  const page = (section: HomeCampaign['section']) => ({ items: Array.from({ length: 8 }, (_, i) => item(section, i)), total: 10_000, page: 3 });
+  const home = (canApprove: boolean) => homeView({
+    role: canApprove ? 'admin' : 'editor', lists: 1, contacts: 2, templates: 3,
+    campaigns: {
+      canApprove, pageSize: 8, quota,
+      sections: { attention: page('attention'), drafts: page('drafts'), requests: page('requests'), approvals: page('approvals'), scheduled: page('scheduled'), sent: page('sent') },
+    },
+  });
+
   it('App Home stays valid with a full page of long names in every section', () => {
-    const item = (section: HomeCampaign['section'], i: number): HomeCampaign => ({
-      section, id: BigInt(i), name: `${hostile}${long(240)}${i}`, status: 'sent', scheduled_at: new Date(), sent_at: new Date(),
-      emails_sent: 1_000_000, open_rate: 40, click_rate: 9, bounce_rate: 1, section_total: 10_000,
-    });
-    const page = (section: HomeCampaign['section']) => ({ items: Array.from({ length: 8 }, (_, i) => item(section, i)), total: 10_000, page: 3 });
-    const view = homeView({
-      role: 'admin', lists: 1, contacts: 2, templates: 3,
-      campaigns: { canApprove: true, pageSize: 8, quota, sections: { drafts: page('drafts'), approvals: page('approvals'), scheduled: page('scheduled'), sent: page('sent') } },
-    });
-    assertValidView(view);
-    expect(texts(view.blocks)).toContain('Showing 25–32 of 10,000');
-    expect(mrkdwnOf(view.blocks)).not.toContain('<!channel>');
-    expect(mrkdwnOf(view.blocks)).toContain('&lt;!channel&gt;');
+    for (const view of [home(true), home(false)]) {
+      assertValidView(view);
+      expect(texts(view.blocks)).toContain('Showing 25–32 of 10,000');
+      expect(mrkdwnOf(view.blocks)).not.toContain('<!channel>');
+      expect(mrkdwnOf(view.blocks)).toContain('&lt;!channel&gt;');
+    }
+  });
+
+  it('App Home says who can act on each campaign in progress or needing attention', () => {
+    const approver = mrkdwnOf(home(true).blocks);
+    expect(approver).toContain('*In progress / needs attention* (10,000)');
+    expect(approver).toContain('held: its send time passed while Herald was down — anyone can resume it (it sends at once), reschedule or cancel it');
+    expect(approver).toContain('1,000,000 of 9,999,999 sent, paused by Herald for its bounces or complaints — you can resume it; anyone can cancel it');
+    expect(approver).toContain('paused by Herald: &lt;!channel&gt; &amp; ');
+    expect(approver).toContain('paused by <@U0123456789ABCDEFGH> — anyone can resume or cancel it');
+    expect(approver).toContain('approved by <@U0123456789ABCDEFGH> for <!date^');
+    expect(approver).toContain('sending, 1,000,000 of 9,999,999 sent — anyone can pause or cancel it');
+    expect(approver).toMatch(/sends <!date\^\d+\^\{date_short_pretty\} \{time\}\|[^>]+> — anyone can pause or cancel it before then/);
+    expect(mrkdwnOf(home(false).blocks)).toContain('paused by Herald for its bounces or complaints — only an approver or admin can resume it');
+    expect(approver).toContain('*Your approval requests* (10,000)');
+    expect(approver).toContain('*Scheduled later* (10,000)');
   });
 });
