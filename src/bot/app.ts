@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { App, LogLevel } from '@slack/bolt';
 import type { Route, RouteRequest } from '../http/respond.ts';
 import { safeRoute } from '../http/respond.ts';
+import { createRouteServer } from '../http/server.ts';
 import { createMailTransport } from '../mail/transport.ts';
 import type { Services } from '../services.ts';
 import { trackInflight } from './inflight.ts';
@@ -40,14 +41,16 @@ export type HeraldApp = {
   stop(): Promise<void>;
 };
 
-/** Creates the Bolt app with Herald's listeners and public routes on the same server. */
+/**
+ * Creates the Bolt app with Herald's listeners and public routes: in HTTP mode on the
+ * receiver's server, in Socket Mode on Herald's route server (on HOST, started and stopped
+ * with the app; Bolt's own would bind every interface and is neither awaited nor checked).
+ */
 export function createHeraldApp(services: Services, credentials: SlackCredentials, routes: Route[]): HeraldApp {
   const { config, log } = services;
-  const customRoutes = routes.map((route) => {
-    const safe = safeRoute(route, (error) => log.error({ err: error, path: route.path }, 'route failed'));
-    return { ...safe, handler: (req: RouteRequest, res: ServerResponse) => void safe.handler(req, res) };
-  });
   const socketMode = credentials.appToken !== undefined;
+  const routeServer = socketMode ? createRouteServer(routes, { port: config.PORT, host: config.HOST }, log) : undefined;
+  const clientOptions = credentials.apiUrl ? { slackApiUrl: credentials.apiUrl } : undefined;
   const app = new App({
     signingSecret: credentials.signingSecret,
     token: credentials.token,
@@ -55,9 +58,10 @@ export function createHeraldApp(services: Services, credentials: SlackCredential
     socketMode,
     tokenVerificationEnabled: false,
     logLevel: LogLevel.ERROR,
-    customRoutes,
-    installerOptions: socketMode ? { port: config.PORT } : undefined,
-    clientOptions: credentials.apiUrl ? { slackApiUrl: credentials.apiUrl } : undefined,
+    customRoutes: socketMode ? undefined : receiverRoutes(routes, services),
+    // the Socket Mode client opens its connection with apps.connections.open, a Web API call too
+    installerOptions: socketMode ? { clientOptions } : undefined,
+    clientOptions,
   });
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled Slack listener error');
@@ -71,14 +75,30 @@ export function createHeraldApp(services: Services, credentials: SlackCredential
     listeners,
     idle: inflight.idle,
     async start() {
-      const server = (await app.start({ port: config.PORT, host: config.HOST })) as Server | undefined;
-      const address = server?.address() as AddressInfo | null | undefined;
-      return { port: address?.port ?? config.PORT };
+      if (!routeServer) {
+        const server = (await app.start({ port: config.PORT, host: config.HOST })) as Server;
+        return { port: (server.address() as AddressInfo).port };
+      }
+      const { port } = await routeServer.start();
+      await app.start().catch(async (error: unknown) => {
+        await routeServer.stop();
+        throw error;
+      });
+      return { port };
     },
     async stop() {
       await app.stop();
+      await routeServer?.stop();
       await inflight.idle();
       await testMail.close();
     },
   };
+}
+
+/** Routes for Bolt's HTTP receiver, which does not await them: each answers 500 on an error instead of hanging. */
+function receiverRoutes(routes: Route[], { log }: Services) {
+  return routes.map((route) => {
+    const safe = safeRoute(route, (error) => log.error({ err: error, path: route.path }, 'route failed'));
+    return { ...safe, handler: (req: RouteRequest, res: ServerResponse) => void safe.handler(req, res) };
+  });
 }
