@@ -1,6 +1,7 @@
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import { Segment } from '../recipients/segment.ts';
+import { nameFilter } from './lists.ts';
 
 export const CAMPAIGN_STATUSES = [
   'draft', 'pending_approval', 'approved', 'scheduled', 'sending', 'sent', 'paused', 'cancelled', 'failed',
@@ -92,13 +93,20 @@ const CampaignSummary = z.object({
 });
 export type CampaignSummary = z.infer<typeof CampaignSummary>;
 
-/** Live campaigns, newest first (the Slack list shows the first 50). */
-export async function listCampaigns(db: CommonQueryMethods, userId: string, limit = 50): Promise<readonly CampaignSummary[]> {
-  return db.any(sql.type(CampaignSummary)`
-    SELECT id, name, status, scheduled_at, held_at, created_by FROM campaigns
-     WHERE user_id = ${userId} AND deleted_at IS NULL
+const CampaignListed = CampaignSummary.extend({ total: z.number() });
+
+/** Live campaigns, newest first: the first `limit` (with `nameContains`, of those whose name contains it) and how many there are. */
+export async function listCampaigns(
+  db: CommonQueryMethods,
+  userId: string,
+  options: { nameContains?: string; limit?: number } = {},
+): Promise<{ campaigns: readonly CampaignSummary[]; total: number }> {
+  const rows = await db.any(sql.type(CampaignListed)`
+    SELECT id, name, status, scheduled_at, held_at, created_by, count(*) OVER ()::int AS total FROM campaigns
+     WHERE user_id = ${userId} AND deleted_at IS NULL ${nameFilter(options.nameContains)}
      ORDER BY created_at DESC, id DESC
-     LIMIT ${limit}`);
+     LIMIT ${options.limit ?? 500}`);
+  return { campaigns: rows.map(({ total: _total, ...campaign }) => campaign), total: rows[0]?.total ?? 0 };
 }
 
 export type CampaignContent = {

@@ -82,9 +82,14 @@ describe('a campaign from draft to scheduled, in Slack', () => {
     expect(herald.slack.callsTo('chat.update').length).toBeGreaterThanOrEqual(3);
   });
 
-  it('lists campaigns with their status', async () => {
+  it('lists campaigns with their status, and those whose name contains a text', async () => {
     const listed = await herald.command('campaigns', EDITOR);
     expect(listed.text).toContain('*Spring sale* — :calendar: Scheduled');
+    await draft('Autumn digest');
+    const spring = await herald.command('campaigns SPRING', EDITOR);
+    expect(spring.text).toContain('1 campaign whose name contains “SPRING”');
+    expect(spring.text).toContain('*Spring sale*');
+    expect(spring.text).not.toContain('Autumn digest');
   });
 });
 

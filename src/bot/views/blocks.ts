@@ -65,9 +65,10 @@ const MESSAGE_TEXT_BUDGET = 10_000;
 
 /**
  * A listing's title and as many of its lines as one message carries, in sections; when some
- * do not fit, a last line says how many and `findRest` how to find them.
+ * do not fit (or of `total` only the first were read), a last line says how many and
+ * `findRest` how to find them.
  */
-export function listingBlocks(title: string, lines: readonly string[], findRest: string): Block[] {
+export function listingBlocks(title: string, lines: readonly string[], findRest: string, total = lines.length): Block[] {
   let used = title.length;
   let shown = 0;
   for (const line of lines) {
@@ -75,7 +76,7 @@ export function listingBlocks(title: string, lines: readonly string[], findRest:
     if (used > MESSAGE_TEXT_BUDGET) break;
     shown += 1;
   }
-  const hidden = lines.length - shown;
+  const hidden = total - shown;
   return [
     ...sectionsOf([title, ...lines.slice(0, shown)]),
     ...(hidden > 0 ? [section(`…and ${hidden.toLocaleString('en-US')} more. ${findRest}`)] : []),

@@ -1,6 +1,6 @@
 import type { Campaign, CampaignSummary } from '../../db/campaigns.ts';
 import type { Notice } from '../../notify/notifier.ts';
-import { context, escapeMrkdwn, modal, section, sectionsOf, textInput, type Block, type ModalView } from './blocks.ts';
+import { context, escapeMrkdwn, listingBlocks, modal, section, sectionsOf, textInput, type Block, type ModalView } from './blocks.ts';
 import { campaignButtons } from './campaign-card.ts';
 import { CAMPAIGN_RESCHEDULE_VIEW, CAMPAIGN_SEND_TEST_VIEW } from './campaign-ids.ts';
 import { slackTime, statusLabel } from './campaign-text.ts';
@@ -60,18 +60,24 @@ export function rescheduleModal(channel: string, campaign: Campaign, values: { s
   });
 }
 
-/** `/herald campaigns`: names and statuses, newest first. */
-export function campaignsMessage(campaigns: readonly CampaignSummary[]): { text: string; blocks: Block[] } {
-  if (campaigns.length === 0) {
-    const text = 'No campaigns yet. Start one with `/herald campaign new`.';
-    return { text, blocks: [section(text)] };
+/** `/herald campaigns [text]`: names and statuses, newest first, as many as one message carries. */
+export function campaignsMessage(listing: { campaigns: readonly CampaignSummary[]; total: number }, nameContains = ''): { text: string; blocks: Block[] } {
+  const { campaigns, total } = listing;
+  if (total === 0) {
+    const text = nameContains
+      ? `No campaign’s name contains “${nameContains}”. \`/herald campaigns\` shows them all.`
+      : 'No campaigns yet. Start one with `/herald campaign new`.';
+    return { text, blocks: [section(escapeMrkdwn(text))] };
   }
-  const text = `${campaigns.length} campaign${campaigns.length === 1 ? '' : 's'}`;
+  const count = `${total.toLocaleString('en-US')} campaign${total === 1 ? '' : 's'}`;
+  const text = nameContains ? `${count} whose name contains “${nameContains}”` : count;
   const lines = campaigns.map((c) =>
     `*${escapeMrkdwn(c.name)}* — ${statusLabel(c)}${c.scheduled_at && ['approved', 'scheduled'].includes(c.status) ? ` · ${slackTime(c.scheduled_at)}` : ''}`);
   return {
     text,
-    blocks: [...sectionsOf([`*${text}*`, ...lines]).slice(0, 48),
-      context('`/herald campaign check|edit|pause|resume|cancel|delete <name>`')],
+    blocks: [
+      ...listingBlocks(`*${escapeMrkdwn(text)}*`, lines, '`/herald campaigns <part of a name>` shows the campaigns whose name contains it.', total),
+      context('`/herald campaign check|edit|pause|resume|cancel|delete <name>`'),
+    ],
   };
 }

@@ -178,9 +178,16 @@ describe('prompts', () => {
   it('send-test and reschedule modals and the campaigns list are valid', () => {
     assertValidView(sendTestModal('C1', campaign({ name: long(255) }), 'me@acme.test'));
     assertValidView(rescheduleModal('C1', campaign(), { sendDate: '2030-05-03', sendTime: '09:30', timezone: 'Europe/Berlin' }));
-    const many = Array.from({ length: 50 }, (_, i) => ({ id: BigInt(i), name: `${long(250)}${i}`, status: 'scheduled' as const,
+    const many = Array.from({ length: 500 }, (_, i) => ({ id: BigInt(i), name: `${long(250)}${i}`, status: 'scheduled' as const,
       scheduled_at: NOW, held_at: null, created_by: 'U1' }));
-    assertValidMessageBlocks(campaignsMessage(many).blocks);
-    assertValidMessageBlocks(campaignsMessage([]).blocks);
+    const listed = campaignsMessage({ campaigns: many, total: 1_200 });
+    assertValidMessageBlocks(listed.blocks);
+    expect(listed.text).toBe('1,200 campaigns');
+    // every campaign is either shown or counted in the last line
+    const shown = textOf(listed.blocks).split('\n').filter((line) => line.includes(' — ')).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(textOf(listed.blocks)).toContain(`…and ${(1_200 - shown).toLocaleString('en-US')} more. \`/herald campaigns <part of a name>\``);
+    assertValidMessageBlocks(campaignsMessage({ campaigns: [], total: 0 }).blocks);
+    expect(campaignsMessage({ campaigns: [], total: 0 }, 'spring').text).toContain('No campaign’s name contains “spring”');
   });
 });

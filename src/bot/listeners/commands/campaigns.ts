@@ -38,10 +38,11 @@ export const campaignCommands: SubcommandGroup = {
   title: 'Campaigns',
   commands: {
     campaigns: {
-      usage: '/herald campaigns',
-      description: 'Your campaigns and their status.',
+      usage: '/herald campaigns [part of a name]',
+      description: 'Your campaigns and their status, newest first (those whose name contains the text given).',
       async run(ctx) {
-        const { text, blocks } = campaignsMessage(await listCampaigns(ctx.services.db.read, ctx.actor.userId));
+        const nameContains = ctx.args.join(' ');
+        const { text, blocks } = campaignsMessage(await listCampaigns(ctx.services.db.read, ctx.actor.userId, { nameContains }), nameContains);
         await ctx.reply(text, blocks);
       },
     },
