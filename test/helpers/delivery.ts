@@ -97,6 +97,16 @@ export async function seedCampaign(pool: DatabasePool, userId: string, seed: Cam
   return { userId, campaignId };
 }
 
+/** A new account with `count` contacts on a list and a campaign to them that is due now; `address(i)` is the i-th contact's email. */
+export async function seedDueCampaign(db: DatabasePool, count: number) {
+  const userId = await seedAccount(db);
+  const prefix = Math.random().toString(36).slice(2, 8);
+  const address = (i: number) => `${prefix}${i}@example.org`;
+  const ids = await seedContacts(db, userId, Array.from({ length: count }, (_, i) => ({ email: address(i) })));
+  const ref = await seedCampaign(db, userId, { listIds: [await seedList(db, userId, ids)] });
+  return { userId, ref, address };
+}
+
 const Counts = z.object({ status: z.string(), n: z.bigint().transform(Number) });
 
 export async function recipientCounts(pool: DatabasePool, ref: CampaignRef): Promise<Record<string, number>> {

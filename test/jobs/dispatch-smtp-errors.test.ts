@@ -5,7 +5,7 @@ import { RETRY_UNKNOWN_ACTION } from '../../src/bot/views/delivery-report.ts';
 import { retryUnknown } from '../../src/delivery/retry-unknown.ts';
 import type { CampaignRef } from '../../src/notify/notifier.ts';
 import { openTestDatabase } from '../helpers/db.ts';
-import { CARD_CHANNEL, campaignRow, recipientCounts, seedAccount, seedCampaign, seedContacts, seedList, startDeliveryHarness } from '../helpers/delivery.ts';
+import { CARD_CHANNEL, campaignRow, recipientCounts, seedDueCampaign, startDeliveryHarness } from '../helpers/delivery.ts';
 import { startSmtpSink, type SinkScript } from '../helpers/smtp-sink.ts';
 
 let db: Awaited<ReturnType<typeof openTestDatabase>>;
@@ -25,11 +25,8 @@ async function scenario(count: number, script: SinkScript, maxAttempts = 5) {
   const sink = await startSmtpSink({ ...script, parse: false });
   const harness = await startDeliveryHarness(db, sink.url(), { batchSize: 25, maxAttempts });
   closers.push(() => sink.close(), () => harness.close());
-  const userId = await seedAccount(db.primary);
-  const prefix = Math.random().toString(36).slice(2, 8);
-  const ids = await seedContacts(db.primary, userId, Array.from({ length: count }, (_, i) => ({ email: `${prefix}${i}@example.org` })));
-  const ref = await seedCampaign(db.primary, userId, { listIds: [await seedList(db.primary, userId, ids)] });
-  return { sink, harness, ref, address: (i: number) => `${prefix}${i}@example.org` };
+  const { ref, address } = await seedDueCampaign(db.primary, count);
+  return { sink, harness, ref, address };
 }
 
 async function recipient(ref: CampaignRef, email: string) {

@@ -9,7 +9,7 @@ import { retryUnknown } from '../../src/delivery/retry-unknown.ts';
 import { expireLeases } from '../../src/db/recipients.ts';
 import type { CampaignRef } from '../../src/notify/notifier.ts';
 import { openTestDatabase } from '../helpers/db.ts';
-import { campaignRow, recipientCounts, seedAccount, seedCampaign, seedContacts, seedList, startDeliveryHarness } from '../helpers/delivery.ts';
+import { campaignRow, recipientCounts, seedDueCampaign, startDeliveryHarness } from '../helpers/delivery.ts';
 import { startSmtpSink, type Refusal } from '../helpers/smtp-sink.ts';
 
 /**
@@ -64,10 +64,7 @@ async function scenario(count: number, options: Partial<DispatchOptions>) {
   const sink = await startSmtpSink({ parse: false, hold: () => replies.hold() });
   const harness = await startDeliveryHarness(db, sink.url(), options);
   closers.push(() => sink.close(), () => harness.close());
-  const userId = await seedAccount(db.primary);
-  const prefix = Math.random().toString(36).slice(2, 8);
-  const ids = await seedContacts(db.primary, userId, Array.from({ length: count }, (_, i) => ({ email: `${prefix}${i}@example.org` })));
-  const ref = await seedCampaign(db.primary, userId, { listIds: [await seedList(db.primary, userId, ids)] });
+  const { userId, ref } = await seedDueCampaign(db.primary, count);
   const actor: Actor = { userId, teamId: 'T1', memberId: 'UAPPROVER', role: 'approver' };
   return { replies, sink, harness, ref, actor };
 }
