@@ -26,11 +26,13 @@ export const BUILT_IN_HELPER_NAMES = ['if', 'unless', 'each', 'with', 'lookup'] 
 /**
  * For compile options: knownHelpersOnly rejects every helper not listed here. Handlebars'
  * own `log` is switched off: it writes its arguments (a recipient's data) to the console.
+ * (Its runtime helper is replaced rather than deleted: a deleted key would put the helper
+ * table, copied for every render, into V8's slow dictionary mode.)
  */
 export const KNOWN_HELPERS: Record<string, boolean> = { ...Object.fromEntries(TEMPLATE_HELPER_NAMES.map((name) => [name, true])), log: false };
 
 export function registerTemplateHelpers(instance: typeof Handlebars): void {
-  instance.unregisterHelper('log');
+  instance.registerHelper('log', () => '');
   for (const name of TEMPLATE_HELPER_NAMES) {
     // Handlebars passes its options object last; the helpers only look at their own arguments
     instance.registerHelper(name, helpers[name] as (...args: unknown[]) => unknown);
