@@ -82,6 +82,16 @@ describe('a campaign from draft to scheduled, in Slack', () => {
     expect(herald.slack.callsTo('chat.update').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('says what stays saved when telling the thread fails after a button changed the status', async () => {
+    const campaign = await draft('Told later');
+    herald.slack.failNext('chat.postMessage', 'fatal_error');
+    const requested = await click('requestApproval', campaign.id, AUTHOR);
+    expect(requested.text).toContain('“Told later” is waiting for approval now.');
+    expect(requested.text).toContain('what was saved stays');
+    expect(requested.text).not.toContain('nothing was changed');
+    expect((await row('Told later')).status).toBe('pending_approval');
+  });
+
   it('lists campaigns with their status, and those whose name contains a text', async () => {
     const listed = await herald.command('campaigns', EDITOR);
     expect(listed.text).toContain('*Spring sale* — :calendar: Scheduled');

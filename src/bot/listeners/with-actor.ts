@@ -47,8 +47,9 @@ function inputBlockIds(view: { blocks?: ReadonlyArray<{ type: string; block_id?:
   return (view.blocks ?? []).filter((b) => b.type === 'input' && b.block_id).map((b) => b.block_id as string);
 }
 
-/** `committed` records what the submission saved for good (a sentence), for an error after it to say. */
-type ViewHandlerArgs = Acting<ViewArgs> & { committed: (what: string) => void };
+/** `committed` records what the handler saved for good (a sentence), for an error after it to say. */
+type Committing = { committed: (what: string) => void };
+type ViewHandlerArgs = Acting<ViewArgs> & Committing;
 
 /**
  * A view_submission listener with the actor resolved. Throwing a UserError
@@ -84,13 +85,17 @@ export function onView(services: Services, handler: (args: ViewHandlerArgs) => P
   };
 }
 
-/** A block_actions listener: acked first, errors answered via response_url or ephemerally. */
-export function onAction(services: Services, handler: (args: Acting<ActionArgs>) => Promise<void>) {
+/**
+ * A block_actions listener: acked first, errors answered via response_url or ephemerally,
+ * starting with what the handler had saved (`committed`), never claiming nothing was changed.
+ */
+export function onAction(services: Services, handler: (args: Acting<ActionArgs> & Committing) => Promise<void>) {
   return async (args: ActionArgs) => {
     await args.ack();
+    let saved: string | undefined;
     try {
       const actor = await actorOf(services, args.body);
-      await handler({ ...args, actor, services });
+      await handler({ ...args, actor, services, committed: (what) => { saved = what; } });
     } catch (error) {
       await reportError(error, {
         log: services.log,
@@ -98,6 +103,7 @@ export function onAction(services: Services, handler: (args: Acting<ActionArgs>)
         memberId: args.body.user.id,
         respond: args.body.response_url ? args.respond : undefined,
         channelId: args.body.channel?.id ?? (args.body.view ? viewMetadata(args.body.view).channel : undefined),
+        committed: saved,
         context: { actionId: args.action.action_id },
       });
     }

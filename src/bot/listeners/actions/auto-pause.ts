@@ -21,10 +21,11 @@ export function registerAutoPauseActions(app: App, services: Services): void {
   for (const [actionId, decision] of Object.entries(DECISIONS)) {
     app.action(
       actionId,
-      onAction(services, async ({ action, actor, respond, client }) => {
+      onAction(services, async ({ action, actor, respond, client, committed }) => {
         requireRole(actor, 'approver', decision.what);
         const campaignId = idFrom(action);
         await decision.run(services.db.primary, actor, campaignId);
+        committed(`You ${decision.done}.`);
         const resolved = autoPauseResolved(`<@${actor.memberId}> ${decision.done}.`);
         await respond({ replace_original: true, text: resolved.text, blocks: resolved.blocks as never });
         await campaignNotifier(services, client).refreshCampaignCard({ userId: actor.userId, campaignId });

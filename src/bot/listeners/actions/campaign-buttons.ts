@@ -5,6 +5,7 @@ import { requireCampaign } from '../../../campaigns/drafts.ts';
 import { computePreflight } from '../../../campaigns/preflight.ts';
 import {
   cancelCampaign,
+  describeStatus,
   pauseCampaign,
   campaignToReview,
   requestApproval,
@@ -29,7 +30,8 @@ import { memberEmail, openCampaignForm, openRescheduleForm } from '../campaign-f
 import { idFrom } from '../ids.ts';
 import { onAction } from '../with-actor.ts';
 
-type Click = { services: Services; client: WebClient; actor: Actor; campaignId: bigint; triggerId: string; channel: string };
+/** `committed` tells an error after a saved step what stays saved. */
+type Click = { services: Services; client: WebClient; actor: Actor; campaignId: bigint; triggerId: string; channel: string; committed: (what: string) => void };
 type Handler = (click: Click) => Promise<void>;
 
 const mailto = (services: Services) => ({ unsubscribeMailto: Boolean(services.config.UNSUBSCRIBE_MAILTO) });
@@ -38,6 +40,7 @@ const mailto = (services: Services) => ({ unsubscribeMailto: Boolean(services.co
 function stepButton(run: (click: Click) => Promise<Step>, told: (memberId: string, step: Step) => Notice): Handler {
   return async (click) => {
     const step = await run(click);
+    click.committed(`“${step.campaign.name}” is ${describeStatus(step.campaign)} now.`);
     await announce(campaignNotifier(click.services, click.client), refOf(step.campaign), told(click.actor.memberId, step));
   };
 }
@@ -77,9 +80,10 @@ const HANDLERS: Record<Exclude<CampaignAction, 'stats'>, Handler> = {
     const view = sendTestModal(channel, campaign, await memberEmail(client, actor.memberId));
     await client.views.open({ trigger_id: triggerId, view: view as never });
   },
-  async requestApproval({ services, client, actor, campaignId }) {
+  async requestApproval({ services, client, actor, campaignId, committed }) {
     const campaign = await requireCampaign(services.db.primary, actor, campaignId);
     const requested = await requestApproval(services.db.primary, actor, campaign, mailto(services));
+    committed(`“${campaign.name}” is waiting for approval now.`);
     const approvers = await listApprovers(services.db.primary, actor.userId);
     const card = approvalRequestCard(requested.campaign, requested.preflight, approvers, actor.memberId);
     await announce(campaignNotifier(services, client), refOf(campaign), card);
@@ -97,11 +101,12 @@ const HANDLERS: Record<Exclude<CampaignAction, 'stats'>, Handler> = {
     const campaign = await requireCampaign(services.db.primary, actor, campaignId);
     await openRescheduleForm(client, { triggerId, channel, actor, campaign });
   },
-  async retryUnknown({ services, client, actor, campaignId }) {
+  async retryUnknown({ services, client, actor, campaignId, committed }) {
     // a retry may deliver twice to someone who already got it: a decision for approvers
     requireRole(actor, 'approver', 'retry recipients whose outcome is unknown');
     const campaign = await requireCampaign(services.db.primary, actor, campaignId);
     const requeued = await retryUnknown(services.db.primary, refOf(campaign), actor.memberId);
+    committed(`${requeued} recipient${requeued === 1 ? ' is' : 's are'} queued again.`);
     await announce(campaignNotifier(services, client), refOf(campaign), retryUnknownNotice(actor.memberId, requeued));
   },
 };
@@ -109,9 +114,9 @@ const HANDLERS: Record<Exclude<CampaignAction, 'stats'>, Handler> = {
 /** Every button of the campaign card, pre-flight card, approval card and overdue prompt. */
 export function registerCampaignButtons(app: App, services: Services): void {
   for (const [name, handler] of Object.entries(HANDLERS)) {
-    app.action(CAMPAIGN_ACTIONS[name as keyof typeof HANDLERS], onAction(services, async ({ action, body, client, actor }) => {
+    app.action(CAMPAIGN_ACTIONS[name as keyof typeof HANDLERS], onAction(services, async ({ action, body, client, actor, committed }) => {
       await handler({
-        services, client, actor,
+        services, client, actor, committed,
         campaignId: idFrom(action),
         triggerId: body.trigger_id,
         channel: body.channel?.id ?? actor.memberId,
