@@ -1,4 +1,4 @@
-import { listMembers, lockAdmins, ROLES, setAdminChannel, setMemberRole, type Member, type Role } from '../db/accounts.ts';
+import { findMember, listMembers, lockAdmins, ROLES, setAdminChannel, setMemberRole, type Member, type Role } from '../db/accounts.ts';
 import type { DatabasePool } from '../db/pool.ts';
 import { UserError } from '../errors.ts';
 import type { Actor } from './actor.ts';
@@ -13,11 +13,16 @@ export function parseRole(value: string | undefined): Role | null {
   return ROLES.find((candidate) => candidate === role) ?? null;
 }
 
-/** An admin gives a member of the workspace a role; the account always keeps one admin. */
+/**
+ * An admin gives a member of the workspace a role; the account always keeps one admin. The
+ * actor's role is read again under the admins' lock: one demoted while the command was on its
+ * way (by a concurrent change) is no longer an admin.
+ */
 export async function changeRole(db: DatabasePool, actor: Actor, memberId: string, role: Role): Promise<void> {
-  requireRole(actor, 'admin', 'change roles');
   const changed = await db.transaction(async (tx) => {
     await lockAdmins(tx, actor.userId);
+    const current = await findMember(tx, actor.userId, actor.memberId);
+    requireRole({ ...actor, role: current?.role ?? 'editor' }, 'admin', 'change roles');
     return setMemberRole(tx, actor.userId, memberId, role);
   });
   if (!changed) throw new UserError('That would leave no admin. Make someone else an admin first.');

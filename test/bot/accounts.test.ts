@@ -1,6 +1,8 @@
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { resolveActor } from '../../src/accounts/actor.ts';
+import { changeRole } from '../../src/accounts/members.ts';
 import { startTestHerald, type TestHerald } from '../helpers/herald-app.ts';
 
 let herald: TestHerald;
@@ -58,6 +60,17 @@ describe('/herald role', () => {
     const outcome = await herald.command('role <@UBOSS> editor', { team, user: 'UBOSS' });
     expect(outcome.text).toContain('would leave no admin');
     expect(await membersOf(team)).toContainEqual({ slack_user_id: 'UBOSS', role: 'admin' });
+  });
+
+  it('refuses an admin demoted while their role change was on its way (they cannot promote themselves back)', async () => {
+    const raceTeam = 'TRACE';
+    await herald.command('members', { team: raceTeam, user: 'UFIRSTADMIN' });
+    await herald.command('members', { team: raceTeam, user: 'USECONDADMIN' });
+    await herald.command('role <@USECONDADMIN> admin', { team: raceTeam, user: 'UFIRSTADMIN' });
+    const resolvedAsAdmin = await resolveActor(herald.db.primary, { teamId: raceTeam, memberId: 'USECONDADMIN' });
+    await herald.command('role <@USECONDADMIN> editor', { team: raceTeam, user: 'UFIRSTADMIN' });
+    await expect(changeRole(herald.db.primary, resolvedAsAdmin, 'USECONDADMIN', 'admin')).rejects.toThrow('Only admins can change roles. Your role is editor');
+    expect(await membersOf(raceTeam)).toEqual([{ slack_user_id: 'UFIRSTADMIN', role: 'admin' }, { slack_user_id: 'USECONDADMIN', role: 'editor' }]);
   });
 
   it('rejects a role that does not exist with the expected form', async () => {
