@@ -193,11 +193,23 @@ export async function countRecipients(db: CommonQueryMethods, ref: CampaignRef):
   return counts;
 }
 
-/** 'unknown' recipients go back to pending, on an explicit request only. Returns how many. */
+/**
+ * 'unknown' recipients go back to pending, on an explicit request only. Returns how many.
+ * The claim sending them again gives them a new Message-ID; the one they had is kept, as
+ * its message has probably arrived and may still bounce or be complained about.
+ */
 export async function requeueUnknown(db: CommonQueryMethods, ref: CampaignRef): Promise<number> {
   const result = await db.query(sql.unsafe`
-    UPDATE campaign_recipients SET status = 'pending', error = NULL, next_attempt_at = NULL
-     WHERE user_id = ${ref.userId} AND campaign_id = ${ref.campaignId} AND status = 'unknown'`);
+    WITH requeued AS (
+      UPDATE campaign_recipients SET status = 'pending', error = NULL, next_attempt_at = NULL
+       WHERE user_id = ${ref.userId} AND campaign_id = ${ref.campaignId} AND status = 'unknown'
+      RETURNING user_id, campaign_id, contact_id, message_id
+    ), kept AS (
+      INSERT INTO campaign_recipient_earlier_message_ids (user_id, message_id, campaign_id, contact_id)
+      SELECT user_id, message_id, campaign_id, contact_id FROM requeued WHERE message_id IS NOT NULL
+      ON CONFLICT DO NOTHING
+    )
+    SELECT 1 FROM requeued`);
   return result.rowCount;
 }
 
@@ -212,8 +224,14 @@ export async function skipPending(db: CommonQueryMethods, ref: CampaignRef, reas
 const Attributed = z.object({ user_id: z.string(), campaign_id: z.bigint(), contact_id: z.bigint() });
 export type AttributedRecipient = z.infer<typeof Attributed>;
 
-/** The recipient a provider's report is about, by the Message-ID we gave the message (unique across accounts). */
+/**
+ * The recipient a provider's report is about, by the Message-ID we gave the message (unique
+ * across accounts): its current one, or one it had before "Retry unknown" sent it again.
+ */
 export async function findRecipientByMessageId(db: CommonQueryMethods, messageId: string): Promise<AttributedRecipient | null> {
   return db.maybeOne(sql.type(Attributed)`
-    SELECT user_id, campaign_id, contact_id FROM campaign_recipients WHERE message_id = ${messageId}`);
+    SELECT user_id, campaign_id, contact_id FROM campaign_recipients WHERE message_id = ${messageId}
+    UNION ALL
+    SELECT user_id, campaign_id, contact_id FROM campaign_recipient_earlier_message_ids WHERE message_id = ${messageId}
+    LIMIT 1`);
 }

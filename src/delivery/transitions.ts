@@ -10,10 +10,16 @@ const STARTS: Transition = {
   when: sql.fragment`AND c.scheduled_at <= now()`,
 };
 
+/**
+ * When sending ended, set once: a campaign reopened by "Retry unknown" keeps the time its
+ * sending first ended, so digests and reports count it in one period only.
+ */
+const ENDED_NOW = sql.fragment`coalesce(c.sent_at, now())`;
+
 // evaluated on the locked campaign row; claims never create pending recipients, so two dispatchers cannot both finish it
 const FINISHES: Transition = {
   actor: DISPATCHER_ACTOR, action: 'finish_sending', from: ['sending'], to: 'sent',
-  set: sql.fragment`, sent_at = now()`,
+  set: sql.fragment`, sent_at = ${ENDED_NOW}`,
   when: sql.fragment`AND NOT EXISTS (SELECT 1 FROM campaign_recipients r
                                       WHERE r.user_id = c.user_id AND r.campaign_id = c.id
                                         AND r.status IN ('pending', 'sending'))`,
@@ -23,7 +29,7 @@ const FINISHES: Transition = {
  * Cancelling or failing a campaign that started sending records when its sending ended, as
  * finishing does: reports, digests, the App Home and card refreshes count what it sent.
  */
-export const SENDING_ENDS = sql.fragment`, sent_at = CASE WHEN c.recipients_materialized_at IS NOT NULL THEN now() ELSE c.sent_at END`;
+export const SENDING_ENDS = sql.fragment`, sent_at = CASE WHEN c.recipients_materialized_at IS NOT NULL THEN ${ENDED_NOW} ELSE c.sent_at END`;
 
 async function move(db: CommonQueryMethods, ref: CampaignRef, transition: Transition): Promise<boolean> {
   return (await transitionCampaign(db, ref.userId, ref.campaignId, transition)) !== null;

@@ -1,6 +1,7 @@
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { retryUnknown } from '../../src/delivery/retry-unknown.ts';
 import type { CampaignRef } from '../../src/notify/notifier.ts';
 import { genericSignature, SIGNATURE_HEADER } from '../../src/webhooks/generic.ts';
 import { openTestDatabase } from '../helpers/db.ts';
@@ -133,6 +134,29 @@ describe('generic signed webhook', () => {
     expect(await contactOf('complainer@example.org')).toMatchObject({ status: 'complained' });
     expect(await contactOf('fine@example.org')).toMatchObject({ status: 'subscribed' });
     expect(await campaignStats()).toMatchObject({ emails_complained: 1, emails_delivered: deliveredBefore + 1 });
+  });
+
+  it('attributes a complaint about the first copy of a message "Retry unknown" sent again; the campaign keeps when its sending first ended', async () => {
+    const [contactId] = await seedContacts(db.primary, ref.userId, [{ email: 'retried@example.org' }]) as [bigint];
+    const campaign = await seedCampaign(db.primary, ref.userId, { listIds: [await seedList(db.primary, ref.userId, [contactId])] });
+    const recipient = () =>
+      db.primary.one(sql.type(z.object({ message_id: z.string(), sent_at: z.date() }))`
+        SELECT r.message_id, c.sent_at FROM campaign_recipients r JOIN campaigns c ON c.user_id = r.user_id AND c.id = r.campaign_id
+         WHERE r.user_id = ${campaign.userId} AND r.campaign_id = ${campaign.campaignId}`);
+    expect(await harness.sendUntilSettled(campaign)).toBe('sent');
+    const first = await recipient();
+    // the server accepted it, but the outcome was lost: the lease ran out before it was recorded
+    await db.primary.query(sql.unsafe`
+      UPDATE campaign_recipients SET status = 'unknown' WHERE user_id = ${campaign.userId} AND campaign_id = ${campaign.campaignId}`);
+    expect(await retryUnknown(db.primary, campaign, 'U_ADMIN')).toBe(1);
+    expect(await harness.sendUntilSettled(campaign)).toBe('sent');
+    const second = await recipient();
+    expect(second.message_id).not.toBe(first.message_id);
+    expect(second.sent_at).toEqual(first.sent_at);
+
+    const complaint = JSON.stringify({ id: 'evt-first-copy', type: 'complaint', message_id: first.message_id });
+    expect(await post(complaint)).toEqual({ status: 200, json: { results: ['applied'] } });
+    expect(await contactOf('retried@example.org')).toMatchObject({ status: 'complained' });
   });
 
   it('answers 400 to a signed body it cannot read, 413 to a huge one, 404 to an unknown provider', async () => {
