@@ -33,6 +33,22 @@ describe('workspace → account', () => {
   });
 });
 
+describe('members of another workspace (Slack Connect)', () => {
+  it('refuses a guest of a shared channel, who neither acts on the account nor joins it', async () => {
+    const host = { team: 'THOST', user: 'UHOSTADMIN', channel: 'CSHARED' };
+    const opened = await herald.command('template create', host);
+    await herald.submitView(opened.view, { name: 'Shared', subject: 'Hi', html: '<p>Hi</p>' }, host);
+    const templateId = await herald.db.primary.oneFirst(sql.type(z.object({ id: z.bigint() }))`SELECT id FROM templates WHERE name = 'Shared'`);
+    const guest = { team: 'THOST', userTeam: 'TGUEST', user: 'UGUEST', channel: 'CSHARED' };
+    const refused = await herald.action('template_delete_confirm', { ...guest, value: String(templateId) });
+    expect(refused.text).toContain('Herald takes actions only from members of the workspace it is installed in');
+    const deleted = await herald.db.primary.oneFirst(sql.type(z.object({ deleted: z.boolean() }))`
+      SELECT deleted_at IS NOT NULL AS deleted FROM templates WHERE id = ${templateId}`);
+    expect(deleted).toBe(false);
+    expect(await membersOf('THOST')).toEqual([{ slack_user_id: 'UHOSTADMIN', role: 'admin' }]);
+  });
+});
+
 describe('/herald role', () => {
   const team = 'TROLES';
   beforeAll(async () => {

@@ -20,7 +20,8 @@ export const SIGNING_SECRET = 'test-signing-secret';
 export const BOT_TOKEN = 'xoxb-test-token';
 
 type Json = any;
-export type As = { user?: string; team?: string; channel?: string };
+/** `userTeam`: the member's own workspace (user.team_id) when it is not `team`, as for a Slack Connect guest. */
+export type As = { user?: string; team?: string; channel?: string; userTeam?: string };
 
 export type Outcome = {
   status: number;
@@ -159,13 +160,16 @@ export async function startTestHerald(options: { env?: Record<string, string>; d
     };
   }
 
-  const who = (as: As = {}) => ({ user: as.user ?? 'UADMIN', team: as.team ?? 'T1', channel: as.channel ?? 'CGENERAL' });
+  const who = (as: As = {}) => {
+    const team = as.team ?? 'T1';
+    return { user: as.user ?? 'UADMIN', team, channel: as.channel ?? 'CGENERAL', userTeam: as.userTeam ?? team };
+  };
 
   /** Submits a view as opened by the app; resolves with the app's HTTP answer (its ack), not waiting for the work after it. */
   function sendView(view: Json, values: Record<string, unknown> = {}, as: As = {}): Promise<Response> {
-    const { user, team } = who(as);
+    const { user, team, userTeam } = who(as);
     const payload = {
-      type: 'view_submission', team: { id: team, domain: team.toLowerCase() }, user: { id: user, team_id: team },
+      type: 'view_submission', team: { id: team, domain: team.toLowerCase() }, user: { id: user, team_id: userTeam },
       api_app_id: 'AHERALD', trigger_id: nextId('trigger.'),
       view: { id: view.id ?? nextId('V'), type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata ?? '',
         blocks: view.blocks, title: view.title, state: { values: stateOf(view, values) } },
@@ -207,10 +211,10 @@ export async function startTestHerald(options: { env?: Record<string, string>; d
      * view, `values` by input block_id are its current state (other inputs keep their initial values).
      */
     action(actionId: string, options: As & { value?: string; blockId?: string; view?: Json; values?: Record<string, unknown>; message?: Json } = {}): Promise<Outcome> {
-      const { user, team, channel } = who(options);
+      const { user, team, userTeam, channel } = who(options);
       const responseId = nextId('act');
       const payload = {
-        type: 'block_actions', team: { id: team, domain: team.toLowerCase() }, user: { id: user, team_id: team },
+        type: 'block_actions', team: { id: team, domain: team.toLowerCase() }, user: { id: user, team_id: userTeam },
         api_app_id: 'AHERALD', trigger_id: nextId('trigger.'),
         ...(options.view
           ? { view: { id: options.view.id ?? nextId('V'), type: options.view.type ?? 'modal', callback_id: options.view.callback_id,
@@ -228,10 +232,10 @@ export async function startTestHerald(options: { env?: Record<string, string>; d
      * sends to the options load URL. The answer (options JSON) is in `json`.
      */
     suggest(view: Json, options: As & { actionId: string; value: string }): Promise<Outcome> {
-      const { user, team } = who(options);
+      const { user, team, userTeam } = who(options);
       const block = (view.blocks as Json[]).find((b) => b.element?.action_id === options.actionId);
       const payload = {
-        type: 'block_suggestion', team: { id: team, domain: team.toLowerCase() }, user: { id: user, name: user.toLowerCase(), team_id: team },
+        type: 'block_suggestion', team: { id: team, domain: team.toLowerCase() }, user: { id: user, name: user.toLowerCase(), team_id: userTeam },
         api_app_id: 'AHERALD', token: 'legacy', container: { type: 'view', view_id: view.id ?? 'V0' },
         view: { id: view.id ?? 'V0', type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata ?? '',
           blocks: view.blocks, state: { values: stateOf(view, {}) } },
@@ -241,13 +245,13 @@ export async function startTestHerald(options: { env?: Record<string, string>; d
     },
     /** A message shortcut on `message` (type message_action) or a global shortcut (type shortcut). */
     shortcut(callbackId: string, options: As & { message?: Json } = {}): Promise<Outcome> {
-      const { user, team, channel } = who(options);
+      const { user, team, userTeam, channel } = who(options);
       const responseId = nextId('sc');
       const payload = options.message
-        ? { type: 'message_action', callback_id: callbackId, team: { id: team, domain: team.toLowerCase() }, user: { id: user, team_id: team },
+        ? { type: 'message_action', callback_id: callbackId, team: { id: team, domain: team.toLowerCase() }, user: { id: user, team_id: userTeam },
             channel: { id: channel }, message: options.message, message_ts: options.message.ts, trigger_id: nextId('trigger.'),
             response_url: slack.responseUrl(responseId), action_ts: '1700000000.2' }
-        : { type: 'shortcut', callback_id: callbackId, team: { id: team, domain: team.toLowerCase() }, user: { id: user, team_id: team },
+        : { type: 'shortcut', callback_id: callbackId, team: { id: team, domain: team.toLowerCase() }, user: { id: user, team_id: userTeam },
             trigger_id: nextId('trigger.'), action_ts: '1700000000.2' };
       return observe(() => postSigned(eventsUrl, SIGNING_SECRET, interactiveBody(payload)));
     },

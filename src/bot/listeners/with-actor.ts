@@ -12,6 +12,7 @@ import type {
 } from '@slack/bolt';
 import { z } from 'zod';
 import { resolveActor, type Actor } from '../../accounts/actor.ts';
+import { UserError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { reportError } from '../report-error.ts';
 
@@ -33,9 +34,16 @@ export function viewMetadata(view: { private_metadata?: string }): ViewMetadata 
   }
 }
 
+/**
+ * The workspace acted in. A member of another workspace (a Slack Connect guest in a shared
+ * channel: user.team_id is not team.id) is refused, never made a member of this one's account.
+ */
 function teamOf(body: { team?: { id?: string; domain?: string } | null; user?: { team_id?: string } }): { teamId: string; teamName?: string } {
   const teamId = body.team?.id ?? body.user?.team_id;
   if (!teamId) throw new Error('Slack payload without a team');
+  if (body.user?.team_id && body.user.team_id !== teamId) {
+    throw new UserError('Herald takes actions only from members of the workspace it is installed in, and you belong to another one. Ask a member of this workspace to do it.');
+  }
   return { teamId, teamName: body.team?.domain };
 }
 
