@@ -26,6 +26,16 @@ export function normaliseMessageId(value: string): string {
 }
 
 /**
+ * When the provider says a report's event happened; none (the time it arrives) for a time that
+ * is unreadable or in the future, which a wrong clock gives: an event dated months ahead would
+ * wait in email_events' default partition, and the partition roller alert about it, for ever.
+ */
+export function reportedAt(value: string | undefined): Date | undefined {
+  const date = value ? new Date(value) : undefined;
+  return date && !Number.isNaN(date.getTime()) && date.getTime() <= Date.now() ? date : undefined;
+}
+
+/**
  * Applies one report exactly once (the provider may deliver it several times): the key is
  * recorded in the same transaction as its effects. Hard bounces and complaints suppress the
  * contact; soft bounces do once `softBounceLimit` messages to it soft-bounced with no delivery

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { ProviderEvent } from './apply.ts';
+import { reportedAt, type ProviderEvent } from './apply.ts';
 
 /**
  * Herald's own webhook format, for any provider or relay that can sign a request:
@@ -8,7 +8,8 @@ import type { ProviderEvent } from './apply.ts';
  *   X-Herald-Signature: sha256=<hex HMAC-SHA256 of the raw body, keyed with HERALD_SECRET>
  *   {"id": "evt-1", "type": "bounce", "message_id": "<…@…>", "bounce_type": "hard", "reason": "550 5.1.1 user unknown"}
  * or {"events": [ …up to 100 of those… ]}. type is bounce | complaint | delivery; bounce_type
- * is hard (default) or soft; occurred_at is an optional ISO timestamp.
+ * is hard (default) or soft; occurred_at is an optional ISO timestamp (one in the future counts as
+ * the time the report arrives).
  */
 export const SIGNATURE_HEADER = 'x-herald-signature';
 
@@ -58,7 +59,7 @@ export function parseGenericBody(body: Buffer): { events: ProviderEvent[] } | { 
       messageId: event.message_id,
       bounceType: event.bounce_type,
       reason: event.reason,
-      at: event.occurred_at ? new Date(event.occurred_at) : undefined,
+      at: reportedAt(event.occurred_at),
     })),
   };
 }

@@ -1,6 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import type { ProviderEvent } from './apply.ts';
+import { reportedAt, type ProviderEvent } from './apply.ts';
 
 /**
  * Amazon SES bounce, complaint and delivery notifications, delivered by Amazon SNS to
@@ -149,20 +149,15 @@ export function sesEvent(envelope: SnsEnvelope): ProviderEvent | null {
     case 'Bounce': {
       const bounce = notification.bounce;
       const reason = bounce?.bouncedRecipients?.map((r) => r.diagnosticCode).find(Boolean) ?? bounce?.bounceSubType;
-      return { ...base, type: 'bounce', bounceType: bounce?.bounceType === 'Permanent' ? 'hard' : 'soft', reason, at: dateOf(bounce?.timestamp) };
+      return { ...base, type: 'bounce', bounceType: bounce?.bounceType === 'Permanent' ? 'hard' : 'soft', reason, at: reportedAt(bounce?.timestamp) };
     }
     case 'Complaint':
-      return { ...base, type: 'complaint', reason: notification.complaint?.complaintFeedbackType, at: dateOf(notification.complaint?.timestamp) };
+      return { ...base, type: 'complaint', reason: notification.complaint?.complaintFeedbackType, at: reportedAt(notification.complaint?.timestamp) };
     case 'Delivery':
-      return { ...base, type: 'delivery', at: dateOf(notification.delivery?.timestamp) };
+      return { ...base, type: 'delivery', at: reportedAt(notification.delivery?.timestamp) };
     default:
       return null;
   }
-}
-
-function dateOf(value: string | undefined): Date | undefined {
-  const date = value ? new Date(value) : undefined;
-  return date && !Number.isNaN(date.getTime()) && date.getTime() <= Date.now() ? date : undefined;
 }
 
 /** Default certificate fetcher: https only (checked by the caller), small, quick. */

@@ -159,6 +159,15 @@ describe('generic signed webhook', () => {
     expect(await contactOf('retried@example.org')).toMatchObject({ status: 'complained' });
   });
 
+  it('dates a report stamped in the future (a wrong clock) when it arrives, so it never waits in the default partition', async () => {
+    const body = JSON.stringify({ id: 'evt-future-1', type: 'delivery', message_id: await messageIdOf('fine@example.org'), occurred_at: '2099-06-01T00:00:00Z' });
+    expect(await post(body)).toEqual({ status: 200, json: { results: ['applied'] } });
+    const stored = await db.primary.one(sql.type(z.object({ in_future: z.boolean(), in_default: z.boolean() }))`
+      SELECT e.created_at > now() AS in_future, e.tableoid = 'email_events_default'::regclass AS in_default
+        FROM email_events e WHERE e.metadata->>'provider_event_id' = 'evt-future-1'`);
+    expect(stored).toEqual({ in_future: false, in_default: false });
+  });
+
   it('answers 400 to a signed body it cannot read, 413 to a huge one, 404 to an unknown provider', async () => {
     const before = await rowsWritten();
     const bad = JSON.stringify({ id: 'evt-bad', type: 'explosion', message_id: '<x@y>' });
