@@ -3,7 +3,7 @@ import { findWorkspaceOfAccount } from '../db/accounts.ts';
 import { findCampaignCard } from '../db/slack-threads.ts';
 import { refreshOpenHomes } from './home.ts';
 import { postInChannel } from './post.ts';
-import type { CampaignRef, Notice, Notifier } from '../notify/notifier.ts';
+import type { CampaignChange, CampaignRef, Notice, Notifier } from '../notify/notifier.ts';
 import type { Services } from '../services.ts';
 
 /** Renders a campaign's status card from the database (provided by the campaigns code). */
@@ -23,7 +23,7 @@ export function createSlackNotifier(services: Services, client: WebClient, rende
         blocks: notice.blocks as never,
       });
     },
-    async refreshCampaignCard(ref: CampaignRef) {
+    async refreshCampaignCard(ref: CampaignRef, change: CampaignChange = 'status') {
       if (!renderCard) return;
       const card = await findCampaignCard(db, ref.userId, ref.campaignId);
       if (!card) return;
@@ -34,7 +34,8 @@ export function createSlackNotifier(services: Services, client: WebClient, rende
         text: notice.text,
         blocks: notice.blocks as never,
       });
-      // the App Homes showing this campaign's section are stale now too
+      // the App Homes list campaigns by status: a change of counters alone waits for the member's next look
+      if (change === 'counters') return;
       await refreshOpenHomes(services, client, ref.userId).catch((error: unknown) =>
         services.log.warn({ err: error, userId: ref.userId }, 'App Home not refreshed'));
     },

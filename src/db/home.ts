@@ -33,6 +33,10 @@ export type HomeCampaign = z.infer<typeof HomeCampaign>;
 
 export type HomePages = Record<HomeSection, number>;
 
+const page = z.number().int().min(0).default(0);
+/** members.home_pages as stored: a section not in it is on its first page. */
+const StoredPages = z.object({ attention: page, drafts: page, requests: page, approvals: page, scheduled: page, sent: page });
+
 /**
  * One page of each App Home section, and each section's total, in one query: campaigns in
  * progress or needing someone to act (approved, scheduled within SCHEDULED_SOON_HOURS, sending,
@@ -79,18 +83,28 @@ export function homeCampaigns(
      ORDER BY ranked.section, position`);
 }
 
+/** Opening the App Home shows the first page of every section. */
 export async function markHomeOpened(db: CommonQueryMethods, userId: string, memberId: string): Promise<void> {
   await db.query(sql.unsafe`
-    UPDATE members SET home_opened_at = now() WHERE user_id = ${userId} AND slack_user_id = ${memberId}`);
+    UPDATE members SET home_opened_at = now(), home_pages = NULL WHERE user_id = ${userId} AND slack_user_id = ${memberId}`);
 }
 
-const HomeViewer = z.object({ slack_user_id: z.string(), role: z.enum(['admin', 'approver', 'editor']) });
+/** Moves one section of a member's App Home to a page; returns the pages of all their sections. */
+export async function turnHomePage(db: CommonQueryMethods, userId: string, memberId: string, section: HomeSection, to: number): Promise<HomePages> {
+  const pages = await db.maybeOneFirst(sql.type(z.object({ home_pages: StoredPages }))`
+    UPDATE members SET home_pages = coalesce(home_pages, '{}') || jsonb_build_object(${section}::text, ${to}::int)
+     WHERE user_id = ${userId} AND slack_user_id = ${memberId}
+    RETURNING home_pages`);
+  return pages ?? StoredPages.parse({ [section]: to });
+}
+
+const HomeViewer = z.object({ slack_user_id: z.string(), role: z.enum(['admin', 'approver', 'editor']), home_pages: StoredPages });
 export type HomeViewer = z.infer<typeof HomeViewer>;
 
-/** Members who opened their App Home lately: the homes worth re-publishing after a change. */
+/** Members who opened their App Home lately, with the pages they are on: the homes worth re-publishing after a change. */
 export function recentHomeViewers(db: CommonQueryMethods, userId: string, limit: number): Promise<readonly HomeViewer[]> {
   return db.any(sql.type(HomeViewer)`
-    SELECT slack_user_id, role FROM members
+    SELECT slack_user_id, role, coalesce(home_pages, '{}') AS home_pages FROM members
      WHERE user_id = ${userId} AND home_opened_at > now() - interval '7 days'
      ORDER BY home_opened_at DESC
      LIMIT ${limit}`);

@@ -14,7 +14,7 @@ export async function refreshMovedCards(deps: CardRefreshDeps): Promise<number> 
   const refs = await claimCardsWithNewCounters(deps.db, CARD_REFRESH_DAYS);
   for (const ref of refs) {
     try {
-      await deps.notifier.refreshCampaignCard(ref);
+      await deps.notifier.refreshCampaignCard(ref, 'counters');
     } catch (error) {
       deps.log.error({ err: error, campaignId: String(ref.campaignId) }, 'campaign card not refreshed');
     }
