@@ -1,7 +1,7 @@
 import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import { Segment } from '../recipients/segment.ts';
-import { nameFilter } from './lists.ts';
+import { nameFilter } from './names.ts';
 
 export const CAMPAIGN_STATUSES = [
   'draft', 'pending_approval', 'approved', 'scheduled', 'sending', 'sent', 'paused', 'cancelled', 'failed',

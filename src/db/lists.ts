@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { nameFilter } from './names.ts';
 
 const List = z.object({
   id: z.bigint(),
@@ -21,25 +22,6 @@ export async function liveLists(db: CommonQueryMethods, userId: string, nameCont
   return db.any(sql.type(List)`
     SELECT id, name, description, contact_count, created_at FROM lists
      WHERE user_id = ${userId} AND deleted_at IS NULL ${nameFilter(nameContains)} ORDER BY lower(name)`);
-}
-
-/** Names containing `nameContains` (none: every name); strpos, not LIKE: a typed % or _ is a plain character. */
-export function nameFilter(nameContains: string | undefined) {
-  return nameContains ? sql.fragment`AND strpos(lower(name), lower(${nameContains})) > 0` : sql.fragment``;
-}
-
-const NamedList = z.object({ id: z.bigint(), name: z.string() });
-
-/**
- * Live lists whose name contains `text`, for a select's search (strpos, not LIKE: a typed % or _
- * is a plain character); names that start with it come first, then alphabetically.
- */
-export async function searchLists(db: CommonQueryMethods, userId: string, text: string, limit: number): Promise<ReadonlyArray<z.infer<typeof NamedList>>> {
-  return db.any(sql.type(NamedList)`
-    SELECT id, name FROM lists
-     WHERE user_id = ${userId} AND deleted_at IS NULL AND strpos(lower(name), lower(${text})) > 0
-     ORDER BY strpos(lower(name), lower(${text})) <> 1, lower(name)
-     LIMIT ${limit}`);
 }
 
 /** Lists are addressed by name in Slack, case-insensitively (unique among live lists). */

@@ -1,6 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
-import { nameFilter } from './lists.ts';
+import { nameFilter } from './names.ts';
 
 const Template = z.object({
   id: z.bigint(),
@@ -38,17 +38,6 @@ export async function updateTemplate(db: CommonQueryMethods, userId: string, tem
 export async function liveTemplates(db: CommonQueryMethods, userId: string, nameContains?: string): Promise<readonly Template[]> {
   return db.any(sql.type(Template)`
     SELECT ${COLUMNS} FROM templates WHERE user_id = ${userId} AND deleted_at IS NULL ${nameFilter(nameContains)} ORDER BY lower(name)`);
-}
-
-const NamedTemplate = z.object({ id: z.bigint(), name: z.string() });
-
-/** Live templates whose name contains `text`, as db/lists.ts searchLists finds lists. */
-export async function searchTemplates(db: CommonQueryMethods, userId: string, text: string, limit: number): Promise<ReadonlyArray<z.infer<typeof NamedTemplate>>> {
-  return db.any(sql.type(NamedTemplate)`
-    SELECT id, name FROM templates
-     WHERE user_id = ${userId} AND deleted_at IS NULL AND strpos(lower(name), lower(${text})) > 0
-     ORDER BY strpos(lower(name), lower(${text})) <> 1, lower(name)
-     LIMIT ${limit}`);
 }
 
 export async function findTemplateByName(db: CommonQueryMethods, userId: string, name: string): Promise<Template | null> {
