@@ -83,16 +83,19 @@ export async function lockAdmins(db: CommonQueryMethods, userId: string): Promis
 }
 
 /**
- * Sets a member's role (adding the member when new). An admin is only demoted while
- * another admin remains (call under lockAdmins). Returns false when that check refused.
+ * Sets a member's role (adding the member when new). An admin is only demoted while another
+ * admin remains, one of `activeAdmins` (call under lockAdmins). Returns false when that check refused.
  */
-export async function setMemberRole(db: CommonQueryMethods, userId: string, slackUserId: string, role: Role): Promise<boolean> {
+export async function setMemberRole(
+  db: CommonQueryMethods, userId: string, slackUserId: string, role: Role, activeAdmins: readonly string[],
+): Promise<boolean> {
   const changed = await db.maybeOne(sql.type(z.object({ slack_user_id: z.string() }))`
     INSERT INTO members AS m (user_id, slack_user_id, role) VALUES (${userId}, ${slackUserId}, ${role})
     ON CONFLICT (user_id, slack_user_id) DO UPDATE SET role = EXCLUDED.role
      WHERE m.role <> 'admin' OR EXCLUDED.role = 'admin'
         OR EXISTS (SELECT 1 FROM members o
-                    WHERE o.user_id = m.user_id AND o.role = 'admin' AND o.slack_user_id <> m.slack_user_id)
+                    WHERE o.user_id = m.user_id AND o.role = 'admin' AND o.slack_user_id <> m.slack_user_id
+                      AND o.slack_user_id = ANY(${sql.array(activeAdmins, 'text')}))
     RETURNING slack_user_id`);
   return changed !== null;
 }

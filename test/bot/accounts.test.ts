@@ -74,7 +74,7 @@ describe('/herald role', () => {
 
   it('never leaves the account without an admin', async () => {
     const outcome = await herald.command('role <@UBOSS> editor', { team, user: 'UBOSS' });
-    expect(outcome.text).toContain('would leave no admin');
+    expect(outcome.text).toContain('would leave no active admin');
     expect(await membersOf(team)).toContainEqual({ slack_user_id: 'UBOSS', role: 'admin' });
   });
 
@@ -85,8 +85,37 @@ describe('/herald role', () => {
     await herald.command('role <@USECONDADMIN> admin', { team: raceTeam, user: 'UFIRSTADMIN' });
     const resolvedAsAdmin = await resolveActor(herald.db.primary, { teamId: raceTeam, memberId: 'USECONDADMIN' });
     await herald.command('role <@USECONDADMIN> editor', { team: raceTeam, user: 'UFIRSTADMIN' });
-    await expect(changeRole(herald.db.primary, resolvedAsAdmin, 'USECONDADMIN', 'admin')).rejects.toThrow('Only admins can change roles. Your role is editor');
+    await expect(changeRole(herald.db.primary, resolvedAsAdmin, 'USECONDADMIN', 'admin', async () => 'member')).rejects.toThrow('Only admins can change roles. Your role is editor');
     expect(await membersOf(raceTeam)).toEqual([{ slack_user_id: 'UFIRSTADMIN', role: 'admin' }, { slack_user_id: 'USECONDADMIN', role: 'editor' }]);
+  });
+
+  it('gives roles only to active people: no bots, no deactivated users, guests only as editors', async () => {
+    const rolesTeam = 'TPEOPLE';
+    await herald.command('members', { team: rolesTeam, user: 'UPEOPLEADMIN' });
+    herald.slack.setUser('UAPP', { tz: 'UTC', name: 'Some app', isBot: true });
+    herald.slack.setUser('UGONE', { tz: 'UTC', name: 'Gone', deleted: true });
+    herald.slack.setUser('UVISITOR', { tz: 'UTC', name: 'Visitor', guest: 'single' });
+    const bot = await herald.command('role <@UAPP> editor', { team: rolesTeam, user: 'UPEOPLEADMIN' });
+    expect(bot.text).toContain('<@UAPP> is an app or bot');
+    const gone = await herald.command('role <@UGONE> admin', { team: rolesTeam, user: 'UPEOPLEADMIN' });
+    expect(gone.text).toContain('<@UGONE> is deactivated in Slack');
+    const guestApprover = await herald.command('role <@UVISITOR> approver', { team: rolesTeam, user: 'UPEOPLEADMIN' });
+    expect(guestApprover.text).toContain('guests can only be editors');
+    const guestEditor = await herald.command('role <@UVISITOR> editor', { team: rolesTeam, user: 'UPEOPLEADMIN' });
+    expect(guestEditor.text).toContain('<@UVISITOR> is now an editor');
+    expect(await membersOf(rolesTeam)).toEqual([{ slack_user_id: 'UPEOPLEADMIN', role: 'admin' }, { slack_user_id: 'UVISITOR', role: 'editor' }]);
+  });
+
+  it('counts only active admins for the last one: an admin cannot step down while the other is deactivated', async () => {
+    const lastTeam = 'TLASTADMIN';
+    await herald.command('members', { team: lastTeam, user: 'ULASTADMIN' });
+    await herald.command('role <@ULEFTADMIN> admin', { team: lastTeam, user: 'ULASTADMIN' });
+    herald.slack.setUser('ULEFTADMIN', { tz: 'UTC', name: 'Left', deleted: true });
+    const outcome = await herald.command('role <@ULASTADMIN> editor', { team: lastTeam, user: 'ULASTADMIN' });
+    expect(outcome.text).toContain('would leave no active admin');
+    expect(await membersOf(lastTeam)).toEqual([{ slack_user_id: 'ULASTADMIN', role: 'admin' }, { slack_user_id: 'ULEFTADMIN', role: 'admin' }]);
+    const demoteDeparted = await herald.command('role <@ULEFTADMIN> editor', { team: lastTeam, user: 'ULASTADMIN' });
+    expect(demoteDeparted.text).toContain('<@ULEFTADMIN> is deactivated in Slack');
   });
 
   it('rejects a role that does not exist with the expected form', async () => {

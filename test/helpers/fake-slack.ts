@@ -31,6 +31,8 @@ export type FakeFile = {
   redirectTo?: string;
 };
 type Block = Record<string, any>;
+/** A Slack user as users.info tells: `guest` a multi- or single-channel guest (is_restricted / is_ultra_restricted). */
+export type FakeUser = { tz: string; name: string; email?: string; deleted?: boolean; isBot?: boolean; guest?: 'multi' | 'single' };
 
 const BOT_TOKEN_PREFIX = 'xoxb-';
 
@@ -54,7 +56,7 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
   const views = new Map<string, Block>();
   const homeViews = new Map<string, Block>();
   const files = new Map<string, FakeFile>();
-  const users = new Map<string, { tz: string; name: string; email?: string }>();
+  const users = new Map<string, FakeUser>();
   /**
    * Conversations the app is not in: a 'public' channel answers not_in_channel until the app
    * joins it; a 'private' one (a private channel, a DM between others) channel_not_found.
@@ -179,7 +181,13 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
       }
       case 'users.info': {
         const user = users.get(String(args.user)) ?? { tz: 'Europe/Berlin', name: String(args.user) };
-        return { ok: true, user: { id: args.user, name: user.name, real_name: user.name, tz: user.tz, profile: { email: user.email, real_name: user.name } } };
+        return {
+          ok: true,
+          user: {
+            id: args.user, name: user.name, real_name: user.name, tz: user.tz, deleted: user.deleted ?? false, is_bot: user.isBot ?? false,
+            is_restricted: user.guest !== undefined, is_ultra_restricted: user.guest === 'single', profile: { email: user.email, real_name: user.name },
+          },
+        };
       }
       case 'conversations.join':
         // a bot can join public channels only
@@ -234,7 +242,7 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
     addFile(file: FakeFile) {
       files.set(file.id, file);
     },
-    setUser(id: string, user: { tz: string; name: string; email?: string }) {
+    setUser(id: string, user: FakeUser) {
       users.set(id, user);
     },
     /** The app is not in `channel`: a public channel it may join, or a private one (or a DM between others) it cannot see. */

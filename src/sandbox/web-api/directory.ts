@@ -25,6 +25,8 @@ function memberObject(member: SandboxMember): Record<string, unknown> {
     real_name: member.real_name,
     deleted: false,
     is_bot: member.is_bot,
+    is_restricted: false,
+    is_ultra_restricted: false,
     is_app_user: false,
     is_admin: false,
     tz: member.timezone,

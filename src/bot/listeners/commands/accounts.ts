@@ -1,5 +1,6 @@
 import { changeRole, chooseAdminChannel, membersOf, parseRole } from '../../../accounts/members.ts';
 import { announceInChannel } from '../../channel-access.ts';
+import { standingInSlack } from '../../slack-people.ts';
 import { adminChannelAnnouncement, membersMessage } from '../../views/members.ts';
 import type { SubcommandGroup } from './router.ts';
 
@@ -26,7 +27,7 @@ export const accountCommands: SubcommandGroup = {
         const memberId = mentionedUser(ctx.args[0]);
         const role = parseRole(ctx.args[1]);
         if (!memberId || !role || ctx.args.length !== 2) throw ctx.usageError('Name one person and one role.');
-        await changeRole(ctx.services.db.primary, ctx.actor, memberId, role);
+        await changeRole(ctx.services.db.primary, ctx.actor, memberId, role, (id) => standingInSlack(ctx.client, id));
         await ctx.reply(`<@${memberId}> is now an ${role}.`);
       },
     },
