@@ -98,7 +98,8 @@ export function trackingRoutes(deps: TrackingRouteDeps): Route[] {
         if (repeats.allow(`c/${tokenOf(req)}`)) {
           deps.events.record({ ...trackingEvent(deps, req, token, 'click'), type: 'clicked', linkUrl: link.url, linkText: link.link_text });
         }
-        res.writeHead(302, { location: link.url, 'cache-control': 'no-store, private', 'referrer-policy': 'no-referrer' });
+        // percent-encoded (host in punycode): a header cannot carry the non-ASCII a template may have written
+        res.writeHead(302, { location: new URL(link.url).href, 'cache-control': 'no-store, private', 'referrer-policy': 'no-referrer' });
         res.end();
       },
     },

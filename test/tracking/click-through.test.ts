@@ -119,6 +119,20 @@ describe('click tracking from a received email', () => {
   });
 });
 
+describe('links with characters a Location header cannot carry', () => {
+  it('redirects to the link percent-encoded (host in punycode) and records it as written', async () => {
+    const written = 'https://bücher.example/café/日本 menu?q=naïve';
+    const userId = await seedAccount(db.primary);
+    const ids = await seedContacts(db.primary, userId, [{ email: 'dan@example.org', first_name: 'Dan' }]);
+    const ref = await seedCampaign(db.primary, userId, { listIds: [await seedList(db.primary, userId, ids)], subject: 'Unicode', html: html(written) });
+    expect(await harness.sendUntilSettled(ref)).toBe('sent');
+    const response = await get(trackingUrls('dan@example.org', 'Unicode').click);
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('https://xn--bcher-kva.example/caf%C3%A9/%E6%97%A5%E6%9C%AC%20menu?q=na%C3%AFve');
+    expect(await clicksOfLink(ref)).toBe(1);
+  });
+});
+
 describe('clicks by security scanners', () => {
   it('a click within the scanner window after sending is stored as machine-made and not counted', async () => {
     // an hour-long window, so this click certainly falls in it
