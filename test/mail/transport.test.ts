@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { OutgoingMessage } from '../../src/mail/message.ts';
+import { compileCampaign, personalise } from '../../src/mail/render.ts';
 import { classifySendError } from '../../src/mail/smtp-errors.ts';
 import { createMailTransport } from '../../src/mail/transport.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
@@ -40,6 +41,27 @@ describe('file outbox (no SMTP_URL)', () => {
     expect(mail.subject).toBe('Spring sale');
     expect(mail.messageId).toBe(sent.messageId);
     expect(mail.headerLines.find((h) => h.key === 'list-unsubscribe-post')?.line).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+  });
+});
+
+describe('the text part a recipient receives', () => {
+  it('is derived from the HTML with named character references decoded', async () => {
+    const compiled = compileCampaign({
+      subject: 'Sale',
+      html: '<p>Don&rsquo;t miss &ldquo;Spring&rdquo; &mdash; 20&euro; off&hellip;</p><p>&copy; 2026 Acme&trade;</p>',
+      text: null,
+      postalAddress: null,
+    });
+    const personal = personalise(compiled, { email: 'ann@example.org', first_name: 'Ann', last_name: null, custom_fields: {} }, 'https://herald.example/u/tok');
+    const sink = await startSmtpSink();
+    const transport = createMailTransport({ smtpUrl: sink.url(), ratePerSecond: 1000, dataDir: tmpdir() });
+    try {
+      await transport.send({ ...message('ann@example.org'), ...personal });
+    } finally {
+      await transport.close();
+      await sink.close();
+    }
+    expect(sink.received[0]?.mail?.text).toBe('Don’t miss “Spring” — 20€ off…\n\n© 2026 Acme™\n\n--\nUnsubscribe: https://herald.example/u/tok');
   });
 });
 
