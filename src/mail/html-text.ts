@@ -31,6 +31,8 @@ export function innerText(html: string): string {
 /** A readable plain-text version of an HTML body: block ends become line breaks, links keep their URL. */
 export function htmlToText(html: string): string {
   const text = html
+    // comments hold notes and Outlook-only markup (conditional comments), read by no one in a text part
+    .replace(/<!--[\s\S]*?-->/g, '')
     .replace(/<(head|style|script|title)\b[\s\S]*?<\/\1\s*>/gi, '')
     .replace(/<a\b[^>]*?href\s*=\s*("([^"]*)"|'([^']*)')[^>]*>([\s\S]*?)<\/a\s*>/gi, (_m, _q, dq, sq, inner: string) => {
       const url = decodeEntities(dq ?? sq ?? '');

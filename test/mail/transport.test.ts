@@ -45,13 +45,9 @@ describe('file outbox (no SMTP_URL)', () => {
 });
 
 describe('the text part a recipient receives', () => {
-  it('is derived from the HTML with named character references decoded', async () => {
-    const compiled = compileCampaign({
-      subject: 'Sale',
-      html: '<p>Don&rsquo;t miss &ldquo;Spring&rdquo; &mdash; 20&euro; off&hellip;</p><p>&copy; 2026 Acme&trade;</p>',
-      text: null,
-      postalAddress: null,
-    });
+  /** What the sink receives as the text part of a campaign without one. */
+  async function receivedText(html: string): Promise<string | undefined> {
+    const compiled = compileCampaign({ subject: 'Sale', html, text: null, postalAddress: null });
     const personal = personalise(compiled, { email: 'ann@example.org', first_name: 'Ann', last_name: null, custom_fields: {} }, 'https://herald.example/u/tok');
     const sink = await startSmtpSink();
     const transport = createMailTransport({ smtpUrl: sink.url(), ratePerSecond: 1000, dataDir: tmpdir() });
@@ -61,7 +57,19 @@ describe('the text part a recipient receives', () => {
       await transport.close();
       await sink.close();
     }
-    expect(sink.received[0]?.mail?.text).toBe('Don’t miss “Spring” — 20€ off…\n\n© 2026 Acme™\n\n--\nUnsubscribe: https://herald.example/u/tok');
+    return sink.received[0]?.mail?.text;
+  }
+
+  it('is derived from the HTML with named character references decoded', async () => {
+    expect(await receivedText('<p>Don&rsquo;t miss &ldquo;Spring&rdquo; &mdash; 20&euro; off&hellip;</p><p>&copy; 2026 Acme&trade;</p>'))
+      .toBe('Don’t miss “Spring” — 20€ off…\n\n© 2026 Acme™\n\n--\nUnsubscribe: https://herald.example/u/tok');
+  });
+
+  it('leaves out HTML comments: Outlook-only buttons and notes', async () => {
+    const html = '<p>Hi {{first_name}}</p><!-- draft: price > 10 is {{custom.price}} -->' +
+      '<!--[if mso]><v:roundrect href="https://shop.example/"><center>Shop now</center></v:roundrect><![endif]-->' +
+      '<!--[if !mso]><!-- --><a href="https://shop.example/">Shop now</a><!--<![endif]-->';
+    expect(await receivedText(html)).toBe('Hi Ann\n\nShop now (https://shop.example/)\n\n--\nUnsubscribe: https://herald.example/u/tok');
   });
 });
 
