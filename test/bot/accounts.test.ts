@@ -47,6 +47,20 @@ describe('members of another workspace (Slack Connect)', () => {
     expect(deleted).toBe(false);
     expect(await membersOf('THOST')).toEqual([{ slack_user_id: 'UHOSTADMIN', role: 'admin' }]);
   });
+
+  it('refuses their slash commands and ignores their events, as users.info tells their own workspace', async () => {
+    const guest = { team: 'THOSTCMD', userTeam: 'TGUEST', user: 'UCMDGUEST', channel: 'CSHARED' };
+    await herald.command('members', { team: 'THOSTCMD', user: 'UCMDADMIN' });
+    const refused = await herald.command('list create', guest);
+    expect(refused.text).toContain('Herald takes actions only from members of the workspace it is installed in');
+    expect(refused.view).toBeUndefined();
+    const home = await herald.event({ type: 'app_home_opened', user: 'UCMDGUEST', channel: 'DHOME', tab: 'home', event_ts: '1700000000.1' },
+      { team: 'THOSTCMD', userTeam: 'TGUEST' });
+    expect(home.calls.map((c) => c.method)).not.toContain('views.publish');
+    await herald.event({ type: 'file_shared', file_id: 'FGUEST', user_id: 'UCMDGUEST', channel_id: 'CSHARED', event_ts: '1700000000.2' },
+      { team: 'THOSTCMD', userTeam: 'TGUEST' });
+    expect(await membersOf('THOSTCMD')).toEqual([{ slack_user_id: 'UCMDADMIN', role: 'admin' }]);
+  });
 });
 
 describe('/herald role', () => {

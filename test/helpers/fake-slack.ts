@@ -57,6 +57,8 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
   const homeViews = new Map<string, Block>();
   const files = new Map<string, FakeFile>();
   const users = new Map<string, FakeUser>();
+  /** Each member's own workspace (users.info's team_id), as the last request from them said; the fake's team otherwise. */
+  const homeTeams = new Map<string, string>();
   /**
    * Conversations the app is not in: a 'public' channel answers not_in_channel until the app
    * joins it; a 'private' one (a private channel, a DM between others) channel_not_found.
@@ -184,7 +186,7 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
         return {
           ok: true,
           user: {
-            id: args.user, name: user.name, real_name: user.name, tz: user.tz, deleted: user.deleted ?? false, is_bot: user.isBot ?? false,
+            id: args.user, team_id: homeTeams.get(String(args.user)) ?? teamId, name: user.name, real_name: user.name, tz: user.tz, deleted: user.deleted ?? false, is_bot: user.isBot ?? false,
             is_restricted: user.guest !== undefined, is_ultra_restricted: user.guest === 'single', profile: { email: user.email, real_name: user.name },
           },
         };
@@ -244,6 +246,10 @@ export async function startFakeSlack(options: { teamId?: string } = {}) {
     },
     setUser(id: string, user: FakeUser) {
       users.set(id, user);
+    },
+    /** `member` belongs to workspace `team` (a Slack Connect guest belongs to another than the one they act in). */
+    setHomeTeam(member: string, team: string) {
+      homeTeams.set(member, team);
     },
     /** The app is not in `channel`: a public channel it may join, or a private one (or a DM between others) it cannot see. */
     notMemberOf(channel: string, kind: 'public' | 'private') {

@@ -192,7 +192,8 @@ export async function startTestHerald(options: { env?: Record<string, string>; d
     },
     /** `/herald <text>` as a slash command. */
     command(text: string, as: As = {}): Promise<Outcome> {
-      const { user, team, channel } = who(as);
+      const { user, team, userTeam, channel } = who(as);
+      slack.setHomeTeam(user, userTeam);
       const responseId = nextId('cmd');
       const body = new URLSearchParams({
         token: 'legacy', team_id: team, team_domain: team.toLowerCase(), channel_id: channel, channel_name: 'general',
@@ -256,7 +257,9 @@ export async function startTestHerald(options: { env?: Record<string, string>; d
       return observe(() => postSigned(eventsUrl, SIGNING_SECRET, interactiveBody(payload)));
     },
     /** An Events API delivery; pass the same eventId (and a retryNum) to simulate Slack's retries. */
-    event(event: Json, options: { team?: string; eventId?: string; retryNum?: number } = {}): Promise<Outcome> {
+    event(event: Json, options: { team?: string; userTeam?: string; eventId?: string; retryNum?: number } = {}): Promise<Outcome> {
+      const member = event.user ?? event.user_id;
+      if (typeof member === 'string') slack.setHomeTeam(member, options.userTeam ?? options.team ?? 'T1');
       const body = JSON.stringify({
         token: 'legacy', team_id: options.team ?? 'T1', api_app_id: 'AHERALD', type: 'event_callback',
         event_id: options.eventId ?? nextId('Ev'), event_time: 1700000000, event,

@@ -15,6 +15,7 @@ import { resolveActor, type Actor } from '../../accounts/actor.ts';
 import { UserError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { reportError } from '../report-error.ts';
+import { OTHER_WORKSPACE_REFUSAL } from '../slack-people.ts';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -42,7 +43,7 @@ function teamOf(body: { team?: { id?: string; domain?: string } | null; user?: {
   const teamId = body.team?.id ?? body.user?.team_id;
   if (!teamId) throw new Error('Slack payload without a team');
   if (body.user?.team_id && body.user.team_id !== teamId) {
-    throw new UserError('Herald takes actions only from members of the workspace it is installed in, and you belong to another one. Ask a member of this workspace to do it.');
+    throw new UserError(OTHER_WORKSPACE_REFUSAL);
   }
   return { teamId, teamName: body.team?.domain };
 }

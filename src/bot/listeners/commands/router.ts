@@ -4,6 +4,7 @@ import { resolveActor, type Actor } from '../../../accounts/actor.ts';
 import { UserError } from '../../../errors.ts';
 import type { Services } from '../../../services.ts';
 import { reportError } from '../../report-error.ts';
+import { refuseOtherWorkspace } from '../../slack-people.ts';
 
 /*
  * `/herald <subcommand> [arguments]` router.
@@ -73,6 +74,7 @@ export function heraldCommand(
     const words = splitArguments(command.text ?? '');
     const route = findSubcommand(groups, words);
     try {
+      await refuseOtherWorkspace(client, command.team_id, command.user_id);
       const actor = await resolveActor(services.db.primary, {
         teamId: command.team_id,
         teamName: command.team_domain,
