@@ -36,17 +36,21 @@ export async function lockCapacity(client: pg.PoolClient, userId: string): Promi
 
 const quote = (value: string) => `"${value.replaceAll('"', '""')}"`;
 
-function csvLine(row: ImportRow): string {
+/** A row as staged first: its line and email, all that matching it against contacts needs. */
+const emailLine = (row: ImportRow) => `${row.line},${quote(row.email)}\n`;
+
+/** The rest of a row, staged only for rows that match a contact (merging reads it). */
+function detailsLine(row: ImportRow): string {
   const nullable = (value: string | null) => (value === null ? '' : quote(value));
-  return `${row.line},${quote(row.email)},${nullable(row.firstName)},${nullable(row.lastName)},${quote(JSON.stringify(row.customFields))},${quote(arrayLiteral(row.tags))}\n`;
+  return `${row.line},${nullable(row.firstName)},${nullable(row.lastName)},${quote(JSON.stringify(row.customFields))},${quote(arrayLiteral(row.tags))}\n`;
 }
 
 const BATCH = 1000;
 
-function* csvBatches(rows: Iterable<ImportRow>, staged: ImportRow[], onRows?: (copied: number) => void): Generator<string> {
+function* csvBatches(rows: Iterable<ImportRow>, line: (row: ImportRow) => string, staged: ImportRow[], onRows?: (copied: number) => void): Generator<string> {
   let chunk = '';
   for (const row of rows) {
-    chunk += csvLine(row);
+    chunk += line(row);
     staged.push(row);
     if (staged.length % BATCH === 0) {
       yield chunk;
@@ -60,30 +64,44 @@ function* csvBatches(rows: Iterable<ImportRow>, staged: ImportRow[], onRows?: (c
 }
 
 /**
- * Creates the staging table and COPYs the rows in, as they come; `onRows` hears how many
- * are in so far. Returns the rows staged: new contacts are later COPYed from them.
+ * Creates the staging table and COPYs the rows' lines and emails in, as the rows come;
+ * `onRows` hears how many are in so far. Returns the rows staged: new contacts are later
+ * COPYed from them.
  */
 export async function stageRows(client: pg.PoolClient, rows: Iterable<ImportRow>, onRows?: (copied: number) => void): Promise<ImportRow[]> {
   await client.query(`
     CREATE TEMP TABLE import_rows (line int NOT NULL, email text NOT NULL, first_name text, last_name text,
-                                   custom_fields jsonb NOT NULL, tags text[] NOT NULL, existing_id bigint) ON COMMIT DROP`);
+                                   custom_fields jsonb, tags text[], existing_id bigint) ON COMMIT DROP`);
   const staged: ImportRow[] = [];
-  await pipeline(Readable.from(csvBatches(rows, staged, onRows)),
-    client.query(copyFrom('COPY import_rows (line, email, first_name, last_name, custom_fields, tags) FROM STDIN WITH (FORMAT csv)')));
+  await pipeline(Readable.from(csvBatches(rows, emailLine, staged, onRows)),
+    client.query(copyFrom('COPY import_rows (line, email) FROM STDIN WITH (FORMAT csv)')));
   // a temp table has no statistics: without them the planner picks nested loops over 200k rows
   await client.query('ANALYZE import_rows (email)');
   return staged;
 }
 
 /**
- * Marks the staged rows that match a contact of the account (live, removed or suppressed)
- * and returns their lines. Called under lockCapacity, so the other rows are new contacts
- * until the transaction ends.
+ * Marks the staged rows that match a contact of the account (live, removed or suppressed),
+ * stages the rest of those rows for merging, and returns their lines. Called under
+ * lockCapacity, so the other rows are new contacts until the transaction ends.
  */
-export async function markExisting(client: pg.PoolClient, userId: string): Promise<Set<number>> {
+export async function markExisting(client: pg.PoolClient, userId: string, staged: readonly ImportRow[]): Promise<Set<number>> {
   const marked = await rowsOf(client, z.object({ line: z.number() }), `
     UPDATE import_rows s SET existing_id = c.id FROM contacts c WHERE c.user_id = $1 AND c.email = s.email RETURNING s.line`, [userId]);
-  return new Set(marked.map((row) => row.line));
+  const lines = new Set(marked.map((row) => row.line));
+  if (lines.size > 0) await stageDetails(client, staged.filter((row) => lines.has(row.line)));
+  return lines;
+}
+
+async function stageDetails(client: pg.PoolClient, rows: readonly ImportRow[]): Promise<void> {
+  await client.query(`
+    CREATE TEMP TABLE import_details (line int PRIMARY KEY, first_name text, last_name text,
+                                      custom_fields jsonb NOT NULL, tags text[] NOT NULL) ON COMMIT DROP`);
+  await pipeline(Readable.from(csvBatches(rows, detailsLine, [])),
+    client.query(copyFrom('COPY import_details (line, first_name, last_name, custom_fields, tags) FROM STDIN WITH (FORMAT csv)')));
+  await client.query(`
+    UPDATE import_rows s SET first_name = d.first_name, last_name = d.last_name, custom_fields = d.custom_fields, tags = d.tags
+      FROM import_details d WHERE d.line = s.line`);
 }
 
 /** Whether a staged row would change the live contact it matches (the merge rules of upsertContact). */

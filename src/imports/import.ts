@@ -63,9 +63,9 @@ export async function previewImport(
   const problem = mappingProblem(mapping);
   const { rows, rejected } = problem ? { rows: [], rejected: [] } : contactRows(csv, mapping);
   const { staged, merged, suppressed } = await inCopyTransaction(db.copy, async (client) => {
-    const staged = (await stageRows(client, rows)).length;
-    await markExisting(client, importer.userId);
-    return { staged, merged: await stagedCounts(client, importer.userId), suppressed: await suppressedRows(client, importer.userId, PREVIEW_REJECTIONS) };
+    const stagedRows = await stageRows(client, rows);
+    await markExisting(client, importer.userId, stagedRows);
+    return { staged: stagedRows.length, merged: await stagedCounts(client, importer.userId), suppressed: await suppressedRows(client, importer.userId, PREVIEW_REJECTIONS) };
   }, false);
   const counts = countsOf(staged, rejected, merged);
   const importId = options.importId ?? (await insertImport(db.primary, {
@@ -153,7 +153,7 @@ async function runClaimed(
       // rows are validated as they are staged: rejections so far + rows in = rows read
       const stagedRows = await stageRows(client, rows, (done) => onProgress?.({ phase: 'loading', done: done + rejected.length, total }));
       const count = stagedRows.length;
-      const existingLines = await markExisting(client, userId);
+      const existingLines = await markExisting(client, userId, stagedRows);
       const staged = await stagedCounts(client, userId);
       if (capacity.live_contacts + staged.newRows > capacity.contact_limit) throw overLimit(staged.newRows, capacity);
       onProgress?.({ phase: 'saving', done: count, total: count });
