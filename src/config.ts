@@ -1,3 +1,5 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const optionalUrl = (protocols: string[]) =>
@@ -12,6 +14,8 @@ const optionalUrl = (protocols: string[]) =>
       }
     }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`)
     .optional();
+
+const DNS_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
@@ -34,6 +38,11 @@ const ConfigSchema = z.object({
   SMTP_ACCOUNT_RATE_PER_SECOND: z.coerce.number().positive().optional(),
   MAIL_FROM: z.email().optional(),
   UNSUBSCRIBE_MAILTO: z.email().optional(),
+  /** DKIM signing: all three of domain, selector and key (PEM text, or a file holding it), or none */
+  DKIM_DOMAIN: z.string().trim().toLowerCase().regex(DNS_NAME, 'must be a domain name such as example.com').optional(),
+  DKIM_SELECTOR: z.string().trim().regex(DNS_NAME, 'must be a DNS label such as herald1 (the name before ._domainkey.)').optional(),
+  DKIM_PRIVATE_KEY: z.string().optional(),
+  DKIM_PRIVATE_KEY_FILE: z.string().optional(),
   DELIVERED_ON: z.enum(['acceptance', 'webhook']).default('acceptance'),
   SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).max(100).default(3),
   TRACKING_SCANNER_WINDOW_SECONDS: z.coerce.number().min(0).max(3600).default(10),
@@ -66,8 +75,54 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Invalid configuration: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set together');
   }
   const slackMode = !hasSlack ? 'sandbox' : config.SLACK_APP_TOKEN ? 'socket' : 'http';
-  return { ...config, slackMode };
+  const dkimKey = dkimPrivateKey(config.DKIM_PRIVATE_KEY, config.DKIM_PRIVATE_KEY_FILE);
+  checkDkim(config.DKIM_DOMAIN, config.DKIM_SELECTOR, dkimKey);
+  return { ...config, DKIM_PRIVATE_KEY: dkimKey, slackMode };
 }
+
+/** The DKIM key's PEM text, from DKIM_PRIVATE_KEY (literal \n sequences allowed, as one-line env files need) or DKIM_PRIVATE_KEY_FILE. */
+function dkimPrivateKey(text: string | undefined, file: string | undefined): string | undefined {
+  if (text !== undefined && file !== undefined) {
+    throw new ConfigError('Invalid configuration: set DKIM_PRIVATE_KEY or DKIM_PRIVATE_KEY_FILE, not both');
+  }
+  if (file === undefined) return text?.replaceAll('\\n', '\n');
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: DKIM_PRIVATE_KEY_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
+}
+
+/**
+ * All of the DKIM settings or none, and a key nodemailer can sign with: it signs rsa-sha256
+ * only, and sends a message unsigned, without an error, when the key does not work.
+ */
+function checkDkim(domain: string | undefined, selector: string | undefined, key: string | undefined): void {
+  const settings = { DKIM_DOMAIN: domain, DKIM_SELECTOR: selector, 'DKIM_PRIVATE_KEY (or DKIM_PRIVATE_KEY_FILE)': key };
+  const missing = Object.entries(settings).filter(([, value]) => value === undefined).map(([name]) => name);
+  if (missing.length === 3) return;
+  if (missing.length > 0) {
+    throw new ConfigError(`Invalid configuration: DKIM signing needs DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY together; missing ${missing.join(', ')}`);
+  }
+  let type;
+  try {
+    type = createPrivateKey(key!).asymmetricKeyType;
+  } catch {
+    // the parser's message is left out: it may quote part of the key
+    throw new ConfigError('Invalid configuration: DKIM_PRIVATE_KEY: not a private key; give the whole PEM text, from -----BEGIN PRIVATE KEY----- to its END line');
+  }
+  if (type !== 'rsa') {
+    throw new ConfigError(`Invalid configuration: DKIM_PRIVATE_KEY: the key is ${type ?? 'of an unknown type'}; DKIM signing needs an RSA key (2048 bits or more)`);
+  }
+}
+
+/** nodemailer's DKIM option when DKIM is configured (loadConfig checked that all three settings are). */
+export function dkimSigning(config: Config): DkimSigning | undefined {
+  if (!config.DKIM_DOMAIN || !config.DKIM_SELECTOR || !config.DKIM_PRIVATE_KEY) return undefined;
+  return { domainName: config.DKIM_DOMAIN, keySelector: config.DKIM_SELECTOR, privateKey: config.DKIM_PRIVATE_KEY };
+}
+
+export type DkimSigning = { domainName: string; keySelector: string; privateKey: string };
 
 /** Keys whose values are never logged. */
 export const SECRET_KEYS = [
@@ -78,4 +133,5 @@ export const SECRET_KEYS = [
   'SLACK_BOT_TOKEN',
   'SLACK_APP_TOKEN',
   'SMTP_URL',
+  'DKIM_PRIVATE_KEY',
 ] as const;

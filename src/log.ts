@@ -5,6 +5,7 @@ const REDACTED_PATHS = [
   '*.password',
   '*.token',
   '*.secret',
+  '*.privateKey',
   '*.authorization',
   '*.headers.authorization',
   '*.headers["x-slack-signature"]',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel } from '@slack/bolt';
+import { dkimSigning } from '../config.ts';
 import type { Route, RouteRequest } from '../http/respond.ts';
 import { safeRoute } from '../http/respond.ts';
 import { createRouteServer } from '../http/server.ts';
@@ -68,7 +69,7 @@ export function createHeraldApp(services: Services, credentials: SlackCredential
   });
   const inflight = trackInflight(app);
   // one pool for the test emails members send from Slack, not one per request (the dispatcher has its own)
-  const testMail = createMailTransport({ smtpUrl: config.SMTP_URL, ratePerSecond: config.SMTP_RATE_PER_SECOND, dataDir: config.DATA_DIR });
+  const testMail = createMailTransport({ smtpUrl: config.SMTP_URL, ratePerSecond: config.SMTP_RATE_PER_SECOND, dataDir: config.DATA_DIR, dkim: dkimSigning(config) });
   const listeners = registerListeners(app, services, testMail);
   return {
     app,

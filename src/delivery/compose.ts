@@ -3,7 +3,7 @@ import { ensureCampaignLinks } from '../db/links.ts';
 import type { DatabasePool } from '../db/pool.ts';
 import { findLinks, isTrackable, rewriteLinks } from '../mail/links.ts';
 import { beforeBodyEnd } from '../mail/html-text.ts';
-import { messageIdDomain, type OutgoingMessage } from '../mail/message.ts';
+import { campaignListId, messageIdDomain, type OutgoingMessage } from '../mail/message.ts';
 import { compileCampaign, personalise, type CompiledCampaign, type MergeContact } from '../mail/render.ts';
 import type { CampaignRef } from '../notify/notifier.ts';
 import type { TokenClaims } from '../tracking/tokens.ts';
@@ -17,6 +17,7 @@ export type PreparedCampaign = {
   from: { name: string | null; address: string };
   replyTo: string | null;
   messageIdDomain: string;
+  listId: string;
   /** campaign_links ids by URL */
   linkIds: Map<string, bigint>;
 };
@@ -49,6 +50,7 @@ export function prepareCampaign(ref: CampaignRef, { campaign, sender }: Campaign
     from: { name: campaign.from_name ?? sender.from_name, address: fromAddress },
     replyTo: campaign.reply_to ?? sender.reply_to,
     messageIdDomain: messageIdDomain(fromAddress),
+    listId: campaignListId(campaign, ref.userId, fromAddress),
     linkIds: new Map(),
   };
 }
@@ -91,6 +93,7 @@ export async function composeMessage(context: ComposeContext, campaign: Prepared
     messageId: recipient.messageId,
     unsubscribeUrl,
     unsubscribeMailto: context.unsubscribeMailto,
+    listId: campaign.listId,
   };
 }
 

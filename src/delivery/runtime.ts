@@ -1,3 +1,4 @@
+import { dkimSigning } from '../config.ts';
 import type { Route } from '../http/respond.ts';
 import type { Job } from '../jobs/scheduler.ts';
 import { dispatchJob } from '../jobs/dispatch.ts';
@@ -49,7 +50,7 @@ export async function createDeliveryRuntime(services: Services): Promise<Deliver
     signer,
     events,
     jobs(notifier, port) {
-      const transport = createMailTransport({ smtpUrl: config.SMTP_URL, ratePerSecond: config.SMTP_RATE_PER_SECOND, dataDir: config.DATA_DIR });
+      const transport = createMailTransport({ smtpUrl: config.SMTP_URL, ratePerSecond: config.SMTP_RATE_PER_SECOND, dataDir: config.DATA_DIR, dkim: dkimSigning(config) });
       const dispatcher = createDispatcher(
         {
           db: db.primary,

@@ -105,6 +105,7 @@ export async function sendTestEmail(
     messageId: `<test-${randomUUID()}@${prepared.messageIdDomain}>`,
     unsubscribeUrl,
     unsubscribeMailto: deps.unsubscribeMailto,
+    listId: prepared.listId,
   }).catch((error: unknown) => {
     refused.set(address, classifySendError(error).reason);
   })));

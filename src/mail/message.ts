@@ -12,13 +12,15 @@ export type OutgoingMessage = {
   unsubscribeUrl: string;
   /** UNSUBSCRIBE_MAILTO, when configured */
   unsubscribeMailto?: string;
+  /** the List-Id header's value (RFC 2919), from campaignListId */
+  listId?: string;
   headers?: Record<string, string>;
 };
 
 /**
  * nodemailer options with the headers every Herald message carries: List-Unsubscribe (the
  * https URL, plus mailto when configured) and List-Unsubscribe-Post for RFC 8058 one-click
- * unsubscribe, and our own Message-ID. The envelope sender is the From address.
+ * unsubscribe, the campaign's List-Id, and our own Message-ID. The envelope sender is the From address.
  */
 export function mailOptions(message: OutgoingMessage): SendMailOptions {
   const unsubscribe = [`<${message.unsubscribeUrl}>`];
@@ -36,6 +38,8 @@ export function mailOptions(message: OutgoingMessage): SendMailOptions {
       ...message.headers,
       'List-Unsubscribe': unsubscribe.join(', '),
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      // prepared: nodemailer would otherwise MIME-encode the whole value (quotes and all), which is ASCII already
+      ...(message.listId ? { 'List-Id': { prepared: true, value: message.listId } } : {}),
     },
   };
 }
@@ -43,4 +47,17 @@ export function mailOptions(message: OutgoingMessage): SendMailOptions {
 /** The domain for Message-IDs: the sender's. */
 export function messageIdDomain(fromAddress: string): string {
   return fromAddress.slice(fromAddress.lastIndexOf('@') + 1).toLowerCase() || 'herald.invalid';
+}
+
+/**
+ * The campaign's List-Id (RFC 2919): its name as the phrase, and an identifier unique to the
+ * campaign under the sender's domain, `campaign-<id>.<account>.<domain>`, so mailbox filters and
+ * feedback loops tell campaigns apart. The phrase is kept to printable ASCII (accents folded,
+ * other characters, quotes and backslashes left out), so the header needs no encoding.
+ */
+export function campaignListId(campaign: { id: bigint; name: string }, userId: string, fromAddress: string): string {
+  const account = userId.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 12);
+  const phrase = campaign.name.normalize('NFKD').replace(/[^\x20-\x7e\s]|["\\]/g, '').replace(/\s+/g, ' ').trim().slice(0, 100);
+  const id = `<campaign-${campaign.id}.${account}.${messageIdDomain(fromAddress)}>`;
+  return phrase ? `"${phrase}" ${id}` : id;
 }

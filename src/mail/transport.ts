@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
+import type { DkimSigning } from '../config.ts';
 import { mailOptions, type OutgoingMessage } from './message.ts';
 
 export type MailTransport = {
@@ -18,10 +19,12 @@ export type TransportOptions = {
   /** where the outbox is: DATA_DIR/outbox */
   dataDir: string;
   maxConnections?: number;
+  /** signs every message; nodemailer's default signed headers include List-Id, List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) */
+  dkim?: DkimSigning;
 };
 
 export function createMailTransport(options: TransportOptions): MailTransport {
-  return options.smtpUrl ? smtpTransport(options.smtpUrl, options) : outboxTransport(join(options.dataDir, 'outbox'));
+  return options.smtpUrl ? smtpTransport(options.smtpUrl, options) : outboxTransport(join(options.dataDir, 'outbox'), options.dkim);
 }
 
 /** nodemailer's rate limit counts messages per window: whole messages per second, or one per longer window. */
@@ -39,6 +42,7 @@ function smtpTransport(url: string, options: TransportOptions): MailTransport {
     // the pool re-sends a message itself only when not a byte of it reached the server
     // (a reused connection closed before the send, a close before the greeting): safe for at-most-once
     maxRequeues: 3,
+    dkim: options.dkim,
   });
   return {
     kind: 'smtp',
@@ -52,8 +56,8 @@ function smtpTransport(url: string, options: TransportOptions): MailTransport {
   };
 }
 
-function outboxTransport(dir: string): MailTransport {
-  const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+function outboxTransport(dir: string, dkim: DkimSigning | undefined): MailTransport {
+  const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix', dkim });
   return {
     kind: 'outbox',
     async send(message) {

@@ -14,6 +14,8 @@ export type Received = {
   ehlo: string;
   /** parsed with mailparser unless the sink was started with parse: false */
   mail?: ParsedMail;
+  /** the message as transmitted (dot-unstuffed), unless parse: false */
+  raw?: Buffer;
 };
 
 export type Refusal = { code: number; message: string };
@@ -46,9 +48,9 @@ export async function startSmtpSink(script: SinkScript = {}) {
     },
     onData(stream, session, callback) {
       const to = session.envelope.rcptTo.map((r) => r.address).join(',');
-      const parsing = script.parse === false ? drain(stream) : simpleParser(stream);
+      const parsing = script.parse === false ? drain(stream) : readAll(stream).then(async (raw) => ({ raw, mail: await simpleParser(raw) }));
       parsing.then(
-        async (mail) => {
+        async (message) => {
           if (script.dropAfterData?.(to)) {
             dropped.push(to);
             return destroyConnection(server, session);
@@ -59,7 +61,8 @@ export async function startSmtpSink(script: SinkScript = {}) {
             to,
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             ehlo: session.hostNameAppearsAs,
-            mail: mail ?? undefined,
+            mail: message?.mail,
+            raw: message?.raw,
           });
           callback();
         },
@@ -93,6 +96,12 @@ export async function startSmtpSink(script: SinkScript = {}) {
     to: (address: string) => received.filter((r) => r.to === address),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 async function drain(stream: NodeJS.ReadableStream): Promise<undefined> {

@@ -110,6 +110,11 @@ describe('a campaign to 2,000 contacts on two overlapping lists', () => {
     expect(mail.messageId).toBe(stored);
   });
 
+  it("carries the campaign's List-Id, the same on every message", () => {
+    const listIds = new Set(sink.received.map((received) => received.mail?.headerLines.find((h) => h.key === 'list-id')?.line));
+    expect([...listIds]).toEqual([expect.stringMatching(new RegExp(`^List-ID: "campaign-\\w+" <campaign-${ref.campaignId}\\.[a-z0-9]+\\.herald\\.example>$`))]);
+  });
+
   it('rewrites http links to click URLs stored in campaign_links, keeps mailto and the unsubscribe link, adds an open pixel', async () => {
     const html = String(messageTo(12).html);
     expect(html).not.toContain('https://shop.example/offer');

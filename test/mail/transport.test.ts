@@ -1,10 +1,11 @@
+import { createHash, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { OutgoingMessage } from '../../src/mail/message.ts';
+import { campaignListId, type OutgoingMessage } from '../../src/mail/message.ts';
 import { compileCampaign, personalise } from '../../src/mail/render.ts';
 import { classifySendError } from '../../src/mail/smtp-errors.ts';
 import { createMailTransport } from '../../src/mail/transport.ts';
@@ -72,6 +73,85 @@ describe('the text part a recipient receives', () => {
     expect(await receivedText(html)).toBe('Hi Ann\n\nShop now (https://shop.example/)\n\n--\nUnsubscribe: https://herald.example/u/tok');
   });
 });
+
+describe('DKIM signing', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const dkim = { domainName: 'herald.example', keySelector: 'herald1', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
+
+  it('signs each message with a signature that verifies and covers the one-click unsubscribe headers and List-Id', async () => {
+    const sink = await startSmtpSink();
+    const transport = createMailTransport({ smtpUrl: sink.url(), ratePerSecond: 1000, dataDir: tmpdir(), dkim });
+    const listId = campaignListId({ id: 42n, name: 'Spring sale' }, 'a1b2c3d4-0000-4000-8000-000000000000', 'news@herald.example');
+    try {
+      await transport.send({ ...message('ann@example.org'), listId });
+    } finally {
+      await transport.close();
+      await sink.close();
+    }
+    const raw = sink.received[0]!.raw!;
+    const tags = verifiedDkimTags(raw, publicKey);
+    expect(tags.d).toBe('herald.example');
+    expect(tags.s).toBe('herald1');
+    expect(tags.h!.split(':')).toEqual(expect.arrayContaining(['from', 'subject', 'list-unsubscribe', 'list-unsubscribe-post', 'list-id']));
+    expect(sink.received[0]!.mail!.headerLines.find((h) => h.key === 'list-id')?.line).toBe(`List-ID: ${listId}`);
+  });
+});
+
+describe('List-Id', () => {
+  const account = 'a1b2c3d4-0000-4000-8000-000000000000';
+
+  it("names the campaign in ASCII and identifies it under the account and the sender's domain", () => {
+    expect(campaignListId({ id: 42n, name: 'Spring sale' }, account, 'news@Herald.Example'))
+      .toBe('"Spring sale" <campaign-42.a1b2c3d40000.herald.example>');
+    expect(campaignListId({ id: 7n, name: 'Café "Ünïcode" \\ 🎉  news\r\nBcc: x' }, account, 'news@herald.example'))
+      .toBe('"Cafe Unicode news Bcc: x" <campaign-7.a1b2c3d40000.herald.example>');
+    expect(campaignListId({ id: 7n, name: '🎉' }, account, 'news@herald.example')).toBe('<campaign-7.a1b2c3d40000.herald.example>');
+  });
+
+  it('differs between campaigns and between accounts', () => {
+    const ids = [
+      campaignListId({ id: 1n, name: 'News' }, account, 'news@herald.example'),
+      campaignListId({ id: 2n, name: 'News' }, account, 'news@herald.example'),
+      campaignListId({ id: 1n, name: 'News' }, 'ffffffff-0000-4000-8000-000000000000', 'news@herald.example'),
+    ];
+    expect(new Set(ids).size).toBe(3);
+  });
+});
+
+/**
+ * Verifies a message's DKIM-Signature (rsa-sha256, relaxed/relaxed, RFC 6376) against the
+ * public key: the body hash, then the signature over the signed headers. Returns its tags.
+ */
+function verifiedDkimTags(raw: Buffer, publicKey: KeyObject): Record<string, string> {
+  const text = raw.toString('latin1');
+  const split = text.indexOf('\r\n\r\n');
+  const fields = text.slice(0, split).split(/\r\n(?![ \t])/);
+  const relaxed = (field: string) => {
+    const colon = field.indexOf(':');
+    return `${field.slice(0, colon).trim().toLowerCase()}:${field.slice(colon + 1).replace(/\r\n/g, '').replace(/[ \t]+/g, ' ').trim()}`;
+  };
+  const signatureField = fields.find((field) => /^dkim-signature:/i.test(field));
+  if (!signatureField) throw new Error('no DKIM-Signature header');
+  const tags = Object.fromEntries(relaxed(signatureField).slice('dkim-signature:'.length).split(';').filter((tag) => tag.trim())
+    .map((tag) => [tag.slice(0, tag.indexOf('=')).trim(), tag.slice(tag.indexOf('=') + 1).replace(/[ \t]/g, '')]));
+  expect(tags).toMatchObject({ v: '1', a: 'rsa-sha256', c: 'relaxed/relaxed' });
+
+  const bodyLines = text.slice(split + 4).split('\r\n').map((line) => line.replace(/[ \t]+/g, ' ').replace(/ $/, ''));
+  while (bodyLines.length > 0 && bodyLines.at(-1) === '') bodyLines.pop();
+  const body = bodyLines.length > 0 ? `${bodyLines.join('\r\n')}\r\n` : '';
+  expect(createHash('sha256').update(body, 'latin1').digest('base64')).toBe(tags.bh);
+
+  // each signed name takes that header's instances from the bottom up
+  const unused = [...fields];
+  const signed = tags.h!.split(':').map((name) => {
+    const index = unused.findLastIndex((field) => field.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+    return index < 0 ? null : relaxed(unused.splice(index, 1)[0]!);
+  }).filter((line) => line !== null);
+  const unsigned = relaxed(signatureField).replace(/(;\s*b=)[^;]*/, '$1');
+  const data = `${signed.map((line) => `${line}\r\n`).join('')}${unsigned}`;
+  expect(verify('sha256', Buffer.from(data, 'latin1'), publicKey, Buffer.from(tags.b!, 'base64'))).toBe(true);
+  return tags;
+}
 
 describe('what a failed send means', () => {
   it('classifies refusals, connection loss mid-message and an unreachable server', async () => {
