@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
 import { WebClient } from '@slack/web-api';
-import { createHeraldApp, slackCredentials, type HeraldApp, type SlackCredentials } from './bot/app.ts';
+import { createHeraldApp, slackCredentials, webClientOptions, type HeraldApp, type SlackCredentials } from './bot/app.ts';
 import { campaignCardRenderer } from './bot/campaigns.ts';
 import { createSlackDigestPublisher } from './bot/digest-publisher.ts';
 import { createSlackNotifier } from './bot/notifier.ts';
@@ -49,7 +49,7 @@ function workerJobs(
   delivery: Awaited<ReturnType<typeof createDeliveryRuntime>>,
   port: number,
 ) {
-  const client = appClient ?? new WebClient(credentials.token, credentials.apiUrl ? { slackApiUrl: credentials.apiUrl } : {});
+  const client = appClient ?? new WebClient(credentials.token, webClientOptions(credentials));
   const notifier = createSlackNotifier(services, client, campaignCardRenderer(services));
   return [
     ...delivery.jobs(notifier, port),

@@ -12,7 +12,22 @@ import { trackInflight } from './inflight.ts';
 import { registerListeners } from './listeners/index.ts';
 import type { ListenerIds } from './listeners/registry.ts';
 
-export type SlackCredentials = { signingSecret: string; token: string; appToken?: string; apiUrl?: string };
+export type SlackCredentials = {
+  signingSecret: string;
+  token: string;
+  appToken?: string;
+  apiUrl?: string;
+  /** Retries of a failed Web API call (the client's default when unset); the sandbox's in-process Web API wants none. */
+  retries?: number;
+};
+
+/** Options of the app's Web API clients: where the Web API is and how often a call is retried. */
+export function webClientOptions(credentials: SlackCredentials) {
+  return {
+    ...(credentials.apiUrl ? { slackApiUrl: credentials.apiUrl } : {}),
+    ...(credentials.retries !== undefined ? { retryConfig: { retries: credentials.retries } } : {}),
+  };
+}
 
 /** Credentials from config; without them (sandbox) a per-process secret and token. */
 export function slackCredentials(services: Services): SlackCredentials {
@@ -51,7 +66,7 @@ export function createHeraldApp(services: Services, credentials: SlackCredential
   const { config, log } = services;
   const socketMode = credentials.appToken !== undefined;
   const routeServer = socketMode ? createRouteServer(routes, { port: config.PORT, host: config.HOST }, log) : undefined;
-  const clientOptions = credentials.apiUrl ? { slackApiUrl: credentials.apiUrl } : undefined;
+  const clientOptions = webClientOptions(credentials);
   const app = new App({
     signingSecret: credentials.signingSecret,
     token: credentials.token,

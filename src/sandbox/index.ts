@@ -84,7 +84,9 @@ export async function createSandbox(services: Services, credentials: SlackCreden
   ];
   return {
     url: `${baseUrl}/sandbox`,
-    credentials: { ...credentials, appToken: undefined, apiUrl: `${baseUrl}/sandbox/api/` },
+    // its Web API is this process: a call that fails (the server stopping) would only fail again, and a listener
+    // retrying it for minutes would hold up the shutdown
+    credentials: { ...credentials, appToken: undefined, apiUrl: `${baseUrl}/sandbox/api/`, retries: 0 },
     routes,
     setUp: () => setUpWorkspace(ctx),
     stop: () => ctx.changes.close(),
