@@ -15,6 +15,8 @@ import type { CampaignRef } from '../../src/notify/notifier.ts';
 import type { Services } from '../../src/services.ts';
 import { createTrackingUrls } from '../../src/tracking/urls.ts';
 import { startFakeSlack } from './fake-slack.ts';
+import { openTestDatabase } from './db.ts';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
 
 export const TEST_SECRET = 'test-herald-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-delivery-test';
@@ -198,6 +200,28 @@ export async function startDeliveryHarness(db: Database, smtpUrl: string | undef
       await runtime.stop();
       await web.stop();
       await slack.close();
+    },
+  };
+}
+
+export type DeliveryBed = {
+  db: Awaited<ReturnType<typeof openTestDatabase>>;
+  sink: SmtpSink;
+  harness: Awaited<ReturnType<typeof startDeliveryHarness>>;
+  close(): Promise<void>;
+};
+
+/** A test file's database, an SMTP sink that keeps messages unparsed, and a delivery harness sending to it. */
+export async function startDeliveryBed(options: Partial<DispatchOptions> = {}): Promise<DeliveryBed> {
+  const db = await openTestDatabase();
+  const sink = await startSmtpSink({ parse: false });
+  const harness = await startDeliveryHarness(db, sink.url(), options);
+  return {
+    db, sink, harness,
+    async close() {
+      await harness.close();
+      await sink.close();
+      await db.close();
     },
   };
 }

@@ -2,25 +2,12 @@ import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { cancelCampaign, pauseCampaign } from '../../src/campaigns/workflow.ts';
-import { openTestDatabase } from '../helpers/db.ts';
-import { campaignRow, recipientCounts, seedAccount, seedCampaign, seedContacts, seedList, startDeliveryHarness } from '../helpers/delivery.ts';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
+import { campaignRow, recipientCounts, seedAccount, seedCampaign, seedContacts, seedList, startDeliveryBed, startDeliveryHarness, type DeliveryBed } from '../helpers/delivery.ts';
+import { startSmtpSink } from '../helpers/smtp-sink.ts';
 
-let db: Awaited<ReturnType<typeof openTestDatabase>>;
-let sink: SmtpSink;
-let harness: Awaited<ReturnType<typeof startDeliveryHarness>>;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  sink = await startSmtpSink({ parse: false });
-  harness = await startDeliveryHarness(db, sink.url(), { batchSize: 25 });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await sink?.close();
-  await db?.close();
-});
+let { db, sink, harness, close } = {} as DeliveryBed;
+beforeAll(async () => ({ db, sink, harness, close } = await startDeliveryBed({ batchSize: 25 })));
+afterAll(() => close?.());
 
 async function campaignTo(count: number, account: Parameters<typeof seedAccount>[1] = {}) {
   const userId = await seedAccount(db.primary, account);

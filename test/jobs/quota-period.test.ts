@@ -2,9 +2,7 @@ import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runQuotaJob, type QuotaDeps } from '../../src/jobs/quota.ts';
-import { openTestDatabase } from '../helpers/db.ts';
-import { recipientCounts, seedAccount, seedCampaign, seedContacts, seedList, startDeliveryHarness } from '../helpers/delivery.ts';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
+import { recipientCounts, seedAccount, seedCampaign, seedContacts, seedList, startDeliveryBed, type DeliveryBed } from '../helpers/delivery.ts';
 
 /**
  * The turn of an account's billing month when a campaign is due before the quota job has run
@@ -12,21 +10,9 @@ import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
  * Days come from the database's clock, which also decides when a campaign is due.
  */
 
-let db: Awaited<ReturnType<typeof openTestDatabase>>;
-let sink: SmtpSink;
-let harness: Awaited<ReturnType<typeof startDeliveryHarness>>;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  sink = await startSmtpSink({ parse: false });
-  harness = await startDeliveryHarness(db, sink.url(), { batchSize: 10 });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await sink?.close();
-  await db?.close();
-});
+let { db, sink, harness, close } = {} as DeliveryBed;
+beforeAll(async () => ({ db, sink, harness, close } = await startDeliveryBed({ batchSize: 10 })));
+afterAll(() => close?.());
 
 const Quota = z.object({ monthly_emails_sent: z.number(), quota_period_start: z.string(), quota_warned_percent: z.number() });
 const quotaOf = (userId: string) =>

@@ -13,29 +13,16 @@ import { buildDigest } from '../../src/reports/digests.ts';
 import { FIRST_PAGES } from '../../src/reports/home.ts';
 import { accountOverview } from '../../src/reports/stats.ts';
 import { recordEvents } from '../helpers/campaign-events.ts';
-import { openTestDatabase } from '../helpers/db.ts';
-import { seedAccount, seedCampaign, seedContacts, seedList, startDeliveryHarness } from '../helpers/delivery.ts';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.ts';
+import { seedAccount, seedCampaign, seedContacts, seedList, startDeliveryBed, type DeliveryBed } from '../helpers/delivery.ts';
 
 /**
  * A campaign that sent part of its audience, then was cancelled or failed, still sent those
  * emails: /herald stats, digests, the App Home and its card's refreshes count it.
  */
 
-let db: Awaited<ReturnType<typeof openTestDatabase>>;
-let sink: SmtpSink;
-let harness: Awaited<ReturnType<typeof startDeliveryHarness>>;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  sink = await startSmtpSink({ parse: false });
-  harness = await startDeliveryHarness(db, sink.url(), { batchSize: 10 });
-});
-afterAll(async () => {
-  await harness?.close();
-  await sink?.close();
-  await db?.close();
-});
+let { db, sink, harness, close } = {} as DeliveryBed;
+beforeAll(async () => ({ db, sink, harness, close } = await startDeliveryBed({ batchSize: 10 })));
+afterAll(() => close?.());
 
 async function campaignTo(count: number, account: Parameters<typeof seedAccount>[1] = {}): Promise<CampaignRef> {
   const userId = await seedAccount(db.primary, account);
