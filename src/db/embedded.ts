@@ -182,7 +182,7 @@ async function assertReusable(previous: Postmaster, clusterDir: string, ownerFil
         'probably another Herald on the same DATA_DIR: stop that one first, or give this one a DATA_DIR of its own.',
     );
   }
-  if (!(await answers(embeddedUrl(previous.port, 'postgres')))) {
+  if (!(await databaseAnswers(embeddedUrl(previous.port, 'postgres')))) {
     throw new Error(
       `A PostgreSQL (pid ${previous.pid}) still runs on ${clusterDir} but does not answer on port ${previous.port}: ` +
         `stop it (kill -INT ${previous.pid}) and start again. If pid ${previous.pid} is not PostgreSQL, delete ${join(clusterDir, 'postmaster.pid')}.`,
@@ -190,7 +190,8 @@ async function assertReusable(previous: Postmaster, clusterDir: string, ownerFil
   }
 }
 
-async function answers(url: string): Promise<boolean> {
+/** Whether a PostgreSQL server accepts a connection at `url` (within 2 s). */
+export async function databaseAnswers(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
   try {
     await client.connect();

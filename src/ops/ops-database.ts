@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { Config } from '../config.ts';
-import { embeddedUrl, readRememberedPort } from '../db/embedded.ts';
+import { databaseAnswers, embeddedUrl, readRememberedPort } from '../db/embedded.ts';
 import { resolveDatabaseUrl, type DatabaseLocation } from '../db/runtime.ts';
 
 /** The embedded server a running Herald started under dataDir, if it answers. */
@@ -11,15 +10,7 @@ async function runningEmbeddedUrl(dataDir: string): Promise<string | undefined> 
   const port = await readRememberedPort(join(dataDir, 'port'));
   if (port === undefined) return undefined;
   const url = embeddedUrl(port, 'herald');
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    return url;
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => {});
-  }
+  return (await databaseAnswers(url)) ? url : undefined;
 }
 
 /**
