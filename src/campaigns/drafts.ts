@@ -47,7 +47,7 @@ export async function createCampaign(db: DatabasePool, actor: Actor, form: Campa
     const campaignId = await db.transaction((tx) => insertDraft(tx, actor, draft, { template: draft.templateName }));
     return await requireCampaign(db, actor, campaignId);
   } catch (error) {
-    if (error instanceof UniqueIntegrityConstraintViolationError && draft) throw nameTaken(draft.name);
+    if (error instanceof UniqueIntegrityConstraintViolationError) throw nameTaken(draft.name);
     throw error;
   }
 }

@@ -49,14 +49,14 @@ export type QuotaWarning = z.infer<typeof Warning>;
 export function claimQuotaWarnings(db: CommonQueryMethods, userId?: string): Promise<readonly QuotaWarning[]> {
   return db.any(sql.type(Warning)`
     WITH due AS (
-      SELECT id, quota_warned_percent AS previous_level,
-             CASE WHEN monthly_emails_sent >= monthly_email_limit THEN 100 ELSE 80 END AS level
-        FROM users
-       WHERE deleted_at IS NULL AND monthly_email_limit > 0
-         AND monthly_emails_sent::bigint * 100 >= monthly_email_limit::bigint * 80
-         AND quota_warned_percent < CASE WHEN monthly_emails_sent >= monthly_email_limit THEN 100 ELSE 80 END
-         ${userId ? sql.fragment`AND id = ${userId}` : sql.fragment``}
-         FOR UPDATE
+      SELECT u.id, u.quota_warned_percent AS previous_level, l.level
+        FROM users u
+       CROSS JOIN LATERAL (SELECT CASE WHEN u.monthly_emails_sent >= u.monthly_email_limit THEN 100 ELSE 80 END AS level) l
+       WHERE u.deleted_at IS NULL AND u.monthly_email_limit > 0
+         AND u.monthly_emails_sent::bigint * 100 >= u.monthly_email_limit::bigint * 80
+         AND u.quota_warned_percent < l.level
+         ${userId ? sql.fragment`AND u.id = ${userId}` : sql.fragment``}
+         FOR UPDATE OF u
     )
     UPDATE users u SET quota_warned_percent = due.level
       FROM due

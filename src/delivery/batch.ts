@@ -242,16 +242,16 @@ function sendAll(
   recipients: readonly ClaimedRecipient[],
   slot: ReturnType<typeof createSlots>,
   concurrency: number,
-  send: (recipient: ClaimedRecipient, index: number) => Promise<SendOutcome>,
+  send: (recipient: ClaimedRecipient) => Promise<SendOutcome>,
 ): { outcomes: Promise<SendOutcome[]>; lastStarting: Promise<void> } {
   let waiting = recipients.length;
   const headStart = Math.max(concurrency, Math.floor(recipients.length / 2));
   const { promise: lastStarting, resolve } = Promise.withResolvers<void>();
   if (waiting <= headStart) resolve();
-  const outcomes = Promise.all(recipients.map((recipient, index) => slot(() => {
+  const outcomes = Promise.all(recipients.map((recipient) => slot(() => {
     waiting -= 1;
     if (waiting <= headStart) resolve();
-    return send(recipient, index);
+    return send(recipient);
   })));
   return { outcomes, lastStarting };
 }
