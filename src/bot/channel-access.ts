@@ -1,8 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { UserError } from '../errors.ts';
-import { postJoiningChannel, type Message } from './post.ts';
+import { errorCode, postJoiningChannel, type Message } from './post.ts';
 
-const errorCode = (error: unknown) => (error as { data?: { error?: string } }).data?.error;
 
 /**
  * What a job will post in a channel from now on, announced there when someone sets it up.

@@ -9,7 +9,8 @@ export type Message = { text: string; blocks?: readonly object[] };
 /** Slack's answers where a bot may not post: a channel it is not in, a private channel, a DM between others. */
 const CANNOT_POST_THERE = new Set(['not_in_channel', 'channel_not_found']);
 
-const errorCode = (error: unknown) => (error as { data?: { error?: string } }).data?.error;
+/** The `error` of a failed Web API call (e.g. not_in_channel). */
+export const errorCode = (error: unknown) => (error as { data?: { error?: string } }).data?.error;
 
 async function post(client: WebClient, channel: string, message: Message): Promise<Posted> {
   const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never });

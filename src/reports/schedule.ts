@@ -47,7 +47,7 @@ export function nextRunAfter(schedule: DigestSchedule, after: Date): Date {
 }
 
 /** However long since the previous digest (Herald down for weeks, posts failing), a digest covers at most this. */
-export const DIGEST_PERIOD_MAX_MS = 31 * DAY_MS;
+const DIGEST_PERIOD_MAX_MS = 31 * DAY_MS;
 
 export type Period = { from: Date; to: Date };
 

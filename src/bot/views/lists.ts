@@ -8,7 +8,7 @@ export const LIST_DELETE_ACTION = 'list_delete_confirm';
 export const LIST_DELETE_CANCEL_ACTION = 'list_delete_cancel';
 /** The list selects' action_id, which the list options listener answers for. */
 export const LIST_SELECT_ACTION = 'list_select';
-export const LIST_SEARCH_PLACEHOLDER = 'Type to find a list';
+const LIST_SEARCH_PLACEHOLDER = 'Type to find a list';
 
 /** Picking one of the account's lists (input block `list`). */
 export function listInput(input: { label: string; lists: readonly Choice[]; listId?: bigint; optional?: boolean }): Block {
