@@ -47,31 +47,35 @@ function detailsLine(row: ImportRow): string {
 
 const BATCH = 1000;
 
-function* csvBatches(rows: Iterable<ImportRow>, line: (row: ImportRow) => string, staged: ImportRow[], onRows?: (copied: number) => void): Generator<string> {
+/** COPY text for `rows`, BATCH lines a chunk; each row read is also pushed onto `staged` when given. */
+function* csvBatches(rows: Iterable<ImportRow>, line: (row: ImportRow) => string, staged?: ImportRow[], onRows?: (copied: number) => void): Generator<string> {
   let chunk = '';
+  let count = 0;
   for (const row of rows) {
     chunk += line(row);
-    staged.push(row);
-    if (staged.length % BATCH === 0) {
+    staged?.push(row);
+    count += 1;
+    if (count % BATCH === 0) {
       yield chunk;
       chunk = '';
-      onRows?.(staged.length);
+      onRows?.(count);
     }
   }
   if (chunk === '') return;
   yield chunk;
-  onRows?.(staged.length);
+  onRows?.(count);
 }
 
 /**
- * Creates the staging table and COPYs the rows' lines and emails in, as the rows come;
+ * Creates the staging tables and COPYs the rows' lines and emails in, as the rows come;
  * `onRows` hears how many are in so far. Returns the rows staged: new contacts are later
- * COPYed from them.
+ * COPYed from them. import_details gets the rest of the rows that match a contact (markExisting).
  */
 export async function stageRows(client: pg.PoolClient, rows: Iterable<ImportRow>, onRows?: (copied: number) => void): Promise<ImportRow[]> {
   await client.query(`
-    CREATE TEMP TABLE import_rows (line int NOT NULL, email text NOT NULL, first_name text, last_name text,
-                                   custom_fields jsonb, tags text[], existing_id bigint) ON COMMIT DROP`);
+    CREATE TEMP TABLE import_rows (line int NOT NULL, email text NOT NULL, existing_id bigint) ON COMMIT DROP;
+    CREATE TEMP TABLE import_details (line int PRIMARY KEY, first_name text, last_name text,
+                                      custom_fields jsonb NOT NULL, tags text[] NOT NULL) ON COMMIT DROP`);
   const staged: ImportRow[] = [];
   await pipeline(Readable.from(csvBatches(rows, emailLine, staged, onRows)),
     client.query(copyFrom('COPY import_rows (line, email) FROM STDIN WITH (FORMAT csv)')));
@@ -94,17 +98,14 @@ export async function markExisting(client: pg.PoolClient, userId: string, staged
 }
 
 async function stageDetails(client: pg.PoolClient, rows: readonly ImportRow[]): Promise<void> {
-  await client.query(`
-    CREATE TEMP TABLE import_details (line int PRIMARY KEY, first_name text, last_name text,
-                                      custom_fields jsonb NOT NULL, tags text[] NOT NULL) ON COMMIT DROP`);
-  await pipeline(Readable.from(csvBatches(rows, detailsLine, [])),
+  await pipeline(Readable.from(csvBatches(rows, detailsLine)),
     client.query(copyFrom('COPY import_details (line, first_name, last_name, custom_fields, tags) FROM STDIN WITH (FORMAT csv)')));
-  await client.query(`
-    UPDATE import_rows s SET first_name = d.first_name, last_name = d.last_name, custom_fields = d.custom_fields, tags = d.tags
-      FROM import_details d WHERE d.line = s.line`);
 }
 
-/** Whether a staged row would change the live contact it matches (the merge rules of upsertContact). */
+/** A matched row (`r`, with existing_id) and its details (`s`): what merging reads. */
+const MATCHED_ROWS = `import_details s JOIN import_rows r USING (line)`;
+
+/** Whether a staged row's details `s` would change the live contact it matches (the merge rules of upsertContact). */
 const CHANGES_CONTACT = `(
   (s.first_name IS NOT NULL AND s.first_name IS DISTINCT FROM c.first_name)
   OR (s.last_name IS NOT NULL AND s.last_name IS DISTINCT FROM c.last_name)
@@ -120,7 +121,7 @@ export async function stagedCounts(client: pg.PoolClient, userId: string): Promi
     SELECT count(*) FILTER (WHERE c.id IS NULL)::int AS new_rows,
            count(*) FILTER (WHERE c.id IS NOT NULL AND NOT ${SUPPRESSED} AND ${CHANGES_CONTACT})::int AS updated_rows,
            count(*) FILTER (WHERE c.id IS NOT NULL AND ${SUPPRESSED})::int AS suppressed_rows
-      FROM import_rows s LEFT JOIN contacts c ON c.user_id = $1 AND c.id = s.existing_id`, [userId]);
+      FROM import_rows r LEFT JOIN import_details s USING (line) LEFT JOIN contacts c ON c.user_id = $1 AND c.id = r.existing_id`, [userId]);
   return { newRows: counts?.new_rows ?? 0, updatedRows: counts?.updated_rows ?? 0, suppressedRows: counts?.suppressed_rows ?? 0 };
 }
 
@@ -164,7 +165,7 @@ async function mergeExisting(client: pg.PoolClient, target: { userId: string; li
     INSERT INTO import_contact_changes (user_id, import_id, contact_id, previous)
     SELECT c.user_id, $2, c.id, jsonb_build_object('first_name', c.first_name, 'last_name', c.last_name,
                                                      'custom_fields', c.custom_fields, 'tags', to_jsonb(c.tags))
-      FROM import_rows s JOIN contacts c ON c.user_id = $1 AND c.id = s.existing_id
+      FROM ${MATCHED_ROWS} JOIN contacts c ON c.user_id = $1 AND c.id = r.existing_id
      WHERE NOT ${SUPPRESSED} AND ${CHANGES_CONTACT}`, [userId, importId]);
   const updated = await client.query(`
     UPDATE contacts c SET
@@ -172,8 +173,8 @@ async function mergeExisting(client: pg.PoolClient, target: { userId: string; li
       last_name = coalesce(s.last_name, c.last_name),
       custom_fields = c.custom_fields || s.custom_fields,
       tags = ARRAY(SELECT DISTINCT t FROM unnest(c.tags || s.tags) AS t ORDER BY t)
-      FROM import_rows s
-     WHERE c.user_id = $1 AND c.id = s.existing_id AND NOT ${SUPPRESSED} AND ${CHANGES_CONTACT}`, [userId]);
+      FROM ${MATCHED_ROWS}
+     WHERE c.user_id = $1 AND c.id = r.existing_id AND NOT ${SUPPRESSED} AND ${CHANGES_CONTACT}`, [userId]);
   await client.query(`
     INSERT INTO list_contacts (user_id, list_id, contact_id, import_id)
     SELECT $1, $2, c.id, $3
