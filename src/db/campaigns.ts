@@ -251,6 +251,9 @@ export const lastPauseOf = sql.fragment`
    WHERE user_id = c.user_id AND entity_type = 'campaign' AND entity_id = c.id AND to_status = 'paused'
    ORDER BY created_at DESC, id DESC LIMIT 1`;
 
+/** A campaign `c` that sent something: finished, or cancelled or failed part-way (it counts for what it sent). */
+export const SENT_SOMETHING = sql.fragment`(c.status = 'sent' OR c.emails_sent > 0)`;
+
 /** What last paused the campaign, or null when nothing did. */
 export async function lastPauseAction(db: CommonQueryMethods, userId: string, campaignId: bigint): Promise<string | null> {
   return db.maybeOneFirst(sql.type(z.object({ action: z.string() }))`

@@ -1,6 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
-import { lastPauseOf, writtenBy } from './campaigns.ts';
+import { lastPauseOf, SENT_SOMETHING, writtenBy } from './campaigns.ts';
 
 /** In the order the App Home shows them. */
 export const HOME_SECTIONS = ['attention', 'drafts', 'requests', 'approvals', 'scheduled', 'sent'] as const;
@@ -71,8 +71,7 @@ export function homeCampaigns(
                 WHEN c.status = 'pending_approval' AND ${writtenBy(viewer.memberId)} THEN 'requests'
                 WHEN c.status = 'pending_approval' AND ${viewer.canApprove} THEN 'approvals'
                 WHEN c.status = 'scheduled' THEN 'scheduled'
-                -- a campaign cancelled or failed part-way counts for what it sent
-                WHEN c.status = 'sent' OR c.emails_sent > 0 THEN 'sent'
+                WHEN ${SENT_SOMETHING} THEN 'sent'
               END AS section) s
               -- OFFSET 0 keeps the filter a one-time check: the audit log is read for paused campaigns only
               LEFT JOIN LATERAL (SELECT * FROM (${lastPauseOf}) last WHERE c.status = 'paused' OFFSET 0) pause ON true

@@ -152,7 +152,7 @@ export async function deleteUntouchedImportedContacts(db: CommonQueryMethods, us
   return removed.rowCount;
 }
 
-const Kept = z.object({ suppressed: z.number(), on_other_lists: z.number(), edited_since: z.number() });
+const Kept = z.object({ kept: z.number(), suppressed: z.number(), on_other_lists: z.number() });
 export type KeptContacts = { suppressed: number; onOtherLists: number; editedSince: number };
 
 /**
@@ -165,11 +165,12 @@ export async function unlistKeptImportedContacts(db: CommonQueryMethods, userId:
      WHERE c.user_id = ${userId} AND c.import_id = ${record.id}
        AND lc.user_id = c.user_id AND lc.contact_id = c.id AND lc.list_id = ${record.list_id}`);
   const kept = await db.one(sql.type(Kept)`
-    SELECT count(*) FILTER (WHERE ${KEPT_BECAUSE.suppressed})::int AS suppressed,
-           count(*) FILTER (WHERE NOT ${KEPT_BECAUSE.suppressed} AND ${KEPT_BECAUSE.onOtherLists(record.list_id)})::int AS on_other_lists,
-           count(*) FILTER (WHERE NOT ${KEPT_BECAUSE.suppressed} AND NOT ${KEPT_BECAUSE.onOtherLists(record.list_id)})::int AS edited_since
+    SELECT count(*)::int AS kept,
+           count(*) FILTER (WHERE ${KEPT_BECAUSE.suppressed})::int AS suppressed,
+           count(*) FILTER (WHERE NOT ${KEPT_BECAUSE.suppressed} AND ${KEPT_BECAUSE.onOtherLists(record.list_id)})::int AS on_other_lists
       FROM contacts c WHERE c.user_id = ${userId} AND c.import_id = ${record.id}`);
-  return { suppressed: kept.suppressed, onOtherLists: kept.on_other_lists, editedSince: kept.edited_since };
+  // the rest were kept because they were edited since
+  return { suppressed: kept.suppressed, onOtherLists: kept.on_other_lists, editedSince: kept.kept - kept.suppressed - kept.on_other_lists };
 }
 
 export async function markImportUndone(db: CommonQueryMethods, userId: string, importId: bigint): Promise<void> {

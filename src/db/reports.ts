@@ -1,6 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
-import { CAMPAIGN_COUNTERS } from './campaigns.ts';
+import { CAMPAIGN_COUNTERS, SENT_SOMETHING } from './campaigns.ts';
 
 // Every report reads the counters the email_events triggers maintain on campaigns,
 // campaign_recipients and campaign_links: never an aggregate over email_events, so a
@@ -89,7 +89,7 @@ export function accountQuota(db: CommonQueryMethods, userId: string): Promise<Qu
  * something (sent_at is when sending ended; see src/delivery/transitions.ts).
  */
 const endedSending = (from: Date, to: Date) => sql.fragment`
-  c.sent_at >= ${from.toISOString()} AND c.sent_at < ${to.toISOString()} AND (c.status = 'sent' OR c.emails_sent > 0)`;
+  c.sent_at >= ${from.toISOString()} AND c.sent_at < ${to.toISOString()} AND ${SENT_SOMETHING}`;
 
 /** Campaigns whose sending ended inside [from, to), for digests. */
 export function campaignsSentBetween(db: CommonQueryMethods, userId: string, from: Date, to: Date, limit: number): Promise<readonly CampaignCounters[]> {
