@@ -38,3 +38,8 @@ export function findElement(blocks: readonly Json[], blockId: string, actionId: 
 }
 
 export { elementsOf };
+
+/** A select's initial option(s), single or multi, as one list. */
+export function initialOptions(element: Json): Json[] {
+  return [element.initial_option, ...((element.initial_options as Json[] | undefined) ?? [])].filter(Boolean) as Json[];
+}

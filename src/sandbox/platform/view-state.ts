@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { elementsOf } from '../block-ids.ts';
+import { elementsOf, initialOptions } from '../block-ids.ts';
 
 type Json = Record<string, any>;
 
@@ -31,7 +31,7 @@ function pick(element: Json, values: readonly string[]): Json[] {
 /** An external select's selected options: its initial ones as the app wrote them, others as the page loaded them. */
 function pickExternal(element: Json, values: readonly string[], loaded: RawValue['options'] = []): Json[] {
   const known = new Map<string, Json>(loaded.map((o) => [o.value, { text: { type: 'plain_text', text: o.text, emoji: true }, value: o.value }]));
-  for (const o of [element.initial_option, ...(element.initial_options ?? [])].filter(Boolean) as Json[]) known.set(String(o.value), o);
+  for (const o of initialOptions(element)) known.set(String(o.value), o);
   return values.map((value) => known.get(value)).filter((o): o is Json => o !== undefined);
 }
 

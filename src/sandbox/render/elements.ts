@@ -1,3 +1,4 @@
+import { initialOptions } from '../block-ids.ts';
 import { html, type Html } from './html.ts';
 import { plainText, textObject, type Names } from './mrkdwn.ts';
 
@@ -46,8 +47,7 @@ function selectOptions(element: Json, selected: ReadonlySet<string>): Html[] {
 }
 
 function selectedValues(element: Json): Set<string> {
-  const initial = [element.initial_option, ...(element.initial_options ?? [])].filter(Boolean) as Json[];
-  return new Set(initial.map((o) => String(o.value)));
+  return new Set(initialOptions(element).map((o) => String(o.value)));
 }
 
 function confirmAttributes(confirm: Json | undefined): Record<string, string | undefined> {
@@ -80,7 +80,7 @@ function staticSelect(element: Json, ctx: ElementContext, multiple: boolean): Ht
  * options it answers fill the select.
  */
 function externalSelect(element: Json, ctx: ElementContext, multiple: boolean): Html {
-  const initial = [element.initial_option, ...(element.initial_options ?? [])].filter(Boolean) as Json[];
+  const initial = initialOptions(element);
   const minQueryLength = Number.isInteger(element.min_query_length) ? Number(element.min_query_length) : 3;
   const attrs = attributes({ ...ids(element, ctx), multiple, size: multiple ? 6 : undefined, 'data-min-query-length': minQueryLength, 'aria-label': placeholderText(element) || 'Select' });
   const placeholder = multiple ? '' : html`<option value=""${initial.length === 0 ? html` selected` : ''}>Select an item</option>`;
