@@ -16,7 +16,7 @@ import type { Services } from '../../src/services.ts';
 import { createTrackingUrls } from '../../src/tracking/urls.ts';
 import { startFakeSlack } from './fake-slack.ts';
 import { openTestDatabase } from './db.ts';
-import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
+import { startSmtpSink, type SinkScript, type SmtpSink } from './smtp-sink.ts';
 
 export const TEST_SECRET = 'test-herald-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-delivery-test';
@@ -211,16 +211,27 @@ export type DeliveryBed = {
   close(): Promise<void>;
 };
 
-/** A test file's database, an SMTP sink that keeps messages unparsed, and a delivery harness sending to it. */
-export async function startDeliveryBed(options: Partial<DispatchOptions> = {}): Promise<DeliveryBed> {
-  const db = await openTestDatabase();
-  const sink = await startSmtpSink({ parse: false });
+/** An SMTP sink scripted as given that keeps messages unparsed, and a delivery harness sending to it; close() stops both. */
+export async function startSinkAndHarness(db: Database, script: SinkScript = {}, options: Partial<DispatchOptions> = {}) {
+  const sink = await startSmtpSink({ ...script, parse: false });
   const harness = await startDeliveryHarness(db, sink.url(), options);
   return {
-    db, sink, harness,
+    sink, harness,
     async close() {
       await harness.close();
       await sink.close();
+    },
+  };
+}
+
+/** A test file's database, an SMTP sink that keeps messages unparsed, and a delivery harness sending to it. */
+export async function startDeliveryBed(options: Partial<DispatchOptions> = {}): Promise<DeliveryBed> {
+  const db = await openTestDatabase();
+  const { sink, harness, close } = await startSinkAndHarness(db, {}, options);
+  return {
+    db, sink, harness,
+    async close() {
+      await close();
       await db.close();
     },
   };

@@ -5,8 +5,8 @@ import { RETRY_UNKNOWN_ACTION } from '../../src/bot/views/delivery-report.ts';
 import { retryUnknown } from '../../src/delivery/retry-unknown.ts';
 import type { CampaignRef } from '../../src/notify/notifier.ts';
 import { openTestDatabase } from '../helpers/db.ts';
-import { CARD_CHANNEL, campaignRow, recipientCounts, seedDueCampaign, startDeliveryHarness } from '../helpers/delivery.ts';
-import { startSmtpSink, type SinkScript } from '../helpers/smtp-sink.ts';
+import { CARD_CHANNEL, campaignRow, recipientCounts, seedDueCampaign, startSinkAndHarness } from '../helpers/delivery.ts';
+import type { SinkScript } from '../helpers/smtp-sink.ts';
 
 let db: Awaited<ReturnType<typeof openTestDatabase>>;
 const closers: Array<() => Promise<void>> = [];
@@ -22,9 +22,8 @@ afterAll(async () => {
 
 /** A sink scripted as given, a harness sending to it, and a due campaign to `count` contacts. */
 async function scenario(count: number, script: SinkScript, maxAttempts = 5) {
-  const sink = await startSmtpSink({ ...script, parse: false });
-  const harness = await startDeliveryHarness(db, sink.url(), { batchSize: 25, maxAttempts });
-  closers.push(() => sink.close(), () => harness.close());
+  const { sink, harness, close } = await startSinkAndHarness(db, script, { batchSize: 25, maxAttempts });
+  closers.push(close);
   const { ref, address } = await seedDueCampaign(db.primary, count);
   return { sink, harness, ref, address };
 }

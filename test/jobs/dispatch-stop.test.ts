@@ -9,8 +9,8 @@ import { retryUnknown } from '../../src/delivery/retry-unknown.ts';
 import { expireLeases } from '../../src/db/recipients.ts';
 import type { CampaignRef } from '../../src/notify/notifier.ts';
 import { openTestDatabase } from '../helpers/db.ts';
-import { campaignRow, recipientCounts, seedDueCampaign, startDeliveryHarness } from '../helpers/delivery.ts';
-import { startSmtpSink, type Refusal } from '../helpers/smtp-sink.ts';
+import { campaignRow, recipientCounts, seedDueCampaign, startSinkAndHarness } from '../helpers/delivery.ts';
+import type { Refusal } from '../helpers/smtp-sink.ts';
 
 /**
  * What a dispatcher does with the batch in its hands when the campaign stops or its leases
@@ -61,9 +61,8 @@ function heldReplies() {
 
 async function scenario(count: number, options: Partial<DispatchOptions>) {
   const replies = heldReplies();
-  const sink = await startSmtpSink({ parse: false, hold: () => replies.hold() });
-  const harness = await startDeliveryHarness(db, sink.url(), options);
-  closers.push(() => sink.close(), () => harness.close());
+  const { sink, harness, close } = await startSinkAndHarness(db, { hold: () => replies.hold() }, options);
+  closers.push(close);
   const { userId, ref } = await seedDueCampaign(db.primary, count);
   const actor: Actor = { userId, teamId: 'T1', memberId: 'UAPPROVER', role: 'approver' };
   return { replies, sink, harness, ref, actor };
